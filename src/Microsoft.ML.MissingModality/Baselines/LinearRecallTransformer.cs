@@ -1,0 +1,107 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Columns;
+using Microsoft.ML.MissingModality.Internal;
+using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace Microsoft.ML.MissingModality.Baselines;
+
+/// <summary>
+/// Recalls a modality's features from another modality with a fitted affine map. Made by
+/// <see cref="LinearRecallEstimator"/>; saved and loaded with <c>MLContext.Model</c>, weights included.
+/// </summary>
+public sealed class LinearRecallTransformer : TorchTransformerBase
+{
+    internal const string LoaderSignature = "LinearRecallTransformer";
+    private const string WeightsEntry = "LinearRecallWeights";
+
+    internal static readonly TransformerVersion FormatVersion =
+        new(ModelSignature: "LINRECAL", VersionWritten: 0x00010001, OldestReadable: 0x00010001, LoaderSignature);
+
+    private readonly LinearRecallModel _model;
+    private readonly torch.Device _device;
+
+    internal LinearRecallTransformer(IHostEnvironment environment, string inputColumnName, string outputColumnName, LinearRecallModel model)
+        : base(environment, nameof(LinearRecallTransformer))
+    {
+        InputColumnName = inputColumnName;
+        OutputColumnName = outputColumnName;
+        _device = MLContextDevice.Select(environment);
+        _model = model;
+        _model.to(_device);
+        _model.eval();
+    }
+
+    /// <summary>The available modality's column.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>The column the recalled features are written to.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Size of the input vectors.</summary>
+    public int InputSize => _model.InputSize;
+
+    /// <summary>Size of the recalled vectors.</summary>
+    public int OutputSize => _model.OutputSize;
+
+    private protected override TransformerVersion Version => FormatVersion;
+
+    private protected override IReadOnlyList<string> InputColumnNames => [InputColumnName];
+
+    private protected override void ValidateInputSchema(DataViewSchema inputSchema)
+    {
+        int size = SchemaChecks.KnownSizeSingleVector(inputSchema, InputColumnName, "Input");
+        if (size != InputSize)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Input column '{InputColumnName}' has {size} values per row; this model was fitted on {InputSize}.");
+    }
+
+    private protected override DataViewSchema.DetachedColumn[] GetOutputColumns(DataViewSchema inputSchema) =>
+        [new(OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, OutputSize))];
+
+    private protected override Delegate MakeOutputGetter(DataViewRow input, int outputIndex)
+    {
+        var inputColumn = input.Schema[InputColumnName];
+        var getInput = input.GetGetter<VBuffer<float>>(inputColumn);
+        var source = default(VBuffer<float>);
+        var dense = new float[InputSize];
+        ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> destination) =>
+        {
+            getInput(ref source);
+            source.CopyTo(dense);
+            SchemaChecks.AllFinite(dense, InputColumnName, input.Position);
+            var editor = VBufferEditor.Create(ref destination, OutputSize);
+            // Scope and no_grad are per thread: enter them inside the getter, per call.
+            using (var scope = torch.NewDisposeScope())
+            using (torch.no_grad())
+            {
+                var x = torch.tensor(dense, [1, InputSize]).to(_device);
+                var recalled = _model.forward(x).cpu();
+                recalled.data<float>().CopyTo(editor.Values);
+            }
+            destination = editor.Commit();
+        };
+        return getter;
+    }
+
+    private protected override void SaveCore(ModelWriter writer)
+    {
+        writer.Writer.Write(InputColumnName);
+        writer.Writer.Write(OutputColumnName);
+        writer.Writer.Write(InputSize);
+        writer.Writer.Write(OutputSize);
+        writer.WriteModule(WeightsEntry, _model);
+    }
+
+    internal static LinearRecallTransformer Load(IHostEnvironment environment, ModelReader reader)
+    {
+        string inputColumn = reader.Reader.ReadString();
+        string outputColumn = reader.Reader.ReadString();
+        int inputSize = reader.Reader.ReadInt32();
+        int outputSize = reader.Reader.ReadInt32();
+        var model = new LinearRecallModel(inputSize, outputSize);
+        reader.ReadModule(WeightsEntry, model);
+        return new LinearRecallTransformer(environment, inputColumn, outputColumn, model);
+    }
+}

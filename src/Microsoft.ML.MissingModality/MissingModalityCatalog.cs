@@ -1,0 +1,39 @@
+using Microsoft.ML.MissingModality.Baselines;
+
+namespace Microsoft.ML.MissingModality;
+
+/// <summary>
+/// The library's entry point: <c>mlContext.MissingModality()</c> creates the estimators that make audio-visual
+/// question answering robust to a missing audio or visual stream.
+/// </summary>
+/// <remarks>
+/// Every estimator trains and scores on the device chosen from the context: <see cref="MLContext.GpuDeviceId"/>
+/// (null means the CPU) and <see cref="MLContext.FallbackToCpu"/> (whether a missing GPU falls back to the CPU
+/// instead of throwing <see cref="Training.GpuUnavailableException"/>).
+/// </remarks>
+public sealed class MissingModalityCatalog
+{
+    internal MissingModalityCatalog(MLContext context) => Context = context;
+
+    internal MLContext Context { get; }
+
+    /// <summary>
+    /// A ridge-regression baseline that recalls one modality's features (<paramref name="targetColumnName"/>) from
+    /// another's (<paramref name="inputColumnName"/>) into <paramref name="outputColumnName"/>.
+    /// </summary>
+    /// <param name="outputColumnName">The column the recalled features are written to.</param>
+    /// <param name="inputColumnName">The available modality: a known-size vector of Single.</param>
+    /// <param name="targetColumnName">The modality to recall, read only when fitting: a known-size vector of Single.</param>
+    /// <param name="l2Regularization">Ridge penalty per training row (see <see cref="LinearRecallOptions.L2Regularization"/>).</param>
+    public LinearRecallEstimator LinearRecall(string outputColumnName, string inputColumnName, string targetColumnName, double l2Regularization = 1e-3) =>
+        LinearRecall(new LinearRecallOptions
+        {
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+            TargetColumnName = targetColumnName,
+            L2Regularization = l2Regularization,
+        });
+
+    /// <summary>The ridge-regression recall baseline, configured by <paramref name="options"/>.</summary>
+    public LinearRecallEstimator LinearRecall(LinearRecallOptions options) => new(Context, options);
+}
