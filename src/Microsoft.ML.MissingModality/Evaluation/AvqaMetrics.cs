@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML.MissingModality.Data;
+
+namespace Microsoft.ML.MissingModality.Evaluation;
+
+/// <summary>
+/// AVQA accuracy in the layout of the paper's Tables 1 and 3: each of the nine MUSIC-AVQA question types, the three
+/// groups pooled over their rows (Audio, Visual, Audio-Visual), and overall ("All Avg" = all correct / all rows).
+/// </summary>
+public sealed class AvqaMetrics
+{
+    private readonly Dictionary<QuestionType, AccuracyCount> _types;
+
+    private AvqaMetrics(Dictionary<QuestionType, AccuracyCount> types)
+    {
+        _types = types;
+        Groups = Enum.GetValues<QuestionGroup>().ToDictionary(
+            group => group,
+            group => QuestionType.All.Where(t => t.Group == group).Aggregate(default(AccuracyCount), (sum, t) => sum + this[t]));
+        Overall = Groups.Values.Aggregate(default(AccuracyCount), (sum, g) => sum + g);
+    }
+
+    /// <summary>Counts for one question type (zero rows when the type did not occur).</summary>
+    public AccuracyCount this[QuestionType type] => _types.GetValueOrDefault(type);
+
+    /// <summary>Counts per question type, in the paper's column order.</summary>
+    public IReadOnlyList<KeyValuePair<QuestionType, AccuracyCount>> Types =>
+        QuestionType.All.Select(t => new KeyValuePair<QuestionType, AccuracyCount>(t, this[t])).ToArray();
+
+    /// <summary>Counts per group, pooled over the group's rows.</summary>
+    public IReadOnlyDictionary<QuestionGroup, AccuracyCount> Groups { get; }
+
+    /// <summary>All rows.</summary>
+    public AccuracyCount Overall { get; }
+
+    /// <summary>Overall accuracy in [0, 1] ("All Avg").</summary>
+    public double Accuracy => Overall.Accuracy;
+
+    /// <summary>Builds the metrics from one (type, answered correctly) pair per evaluated row.</summary>
+    public static AvqaMetrics FromOutcomes(IEnumerable<(QuestionType Type, bool Correct)> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var types = new Dictionary<QuestionType, AccuracyCount>();
+        foreach (var (type, correct) in outcomes)
+            types[type] = types.GetValueOrDefault(type).Add(correct);
+        return new AvqaMetrics(types);
+    }
+
+    /// <summary>
+    /// A markdown table in the paper's layout: one row named <paramref name="rowLabel"/> with the nine types (in
+    /// percent), the group averages and "All Avg". Types with no rows show "—".
+    /// </summary>
+    public string ToMarkdown(string rowLabel = "accuracy (%)")
+    {
+        var header = new StringBuilder("| |");
+        var rule = new StringBuilder("|---|");
+        var values = new StringBuilder($"| {rowLabel} |");
+        void Column(string name, AccuracyCount count)
+        {
+            header.Append(' ').Append(name).Append(" |");
+            rule.Append("---:|");
+            values.Append(' ').Append(Percent(count)).Append(" |");
+        }
+        foreach (var group in Enum.GetValues<QuestionGroup>())
+        {
+            foreach (var type in QuestionType.All.Where(t => t.Group == group))
+                Column($"{QuestionType.GroupNameOf(group)} {type.Name}", this[type]);
+            Column($"{QuestionType.GroupNameOf(group)} Avg", Groups[group]);
+        }
+        Column("All Avg", Overall);
+        return $"{header}\n{rule}\n{values}\n";
+    }
+
+    /// <summary>
+    /// The JSON the CLI writes: <c>{"scenario":..,"rows":..,"overall":..,"groups":{"Audio":..,"Visual":..,
+    /// "Audio-Visual":..},"types":{"Audio/Counting":..,...}}</c>, accuracies in [0, 1] (null for a slice with no rows),
+    /// plus row counts per slice under <c>"counts"</c>.
+    /// </summary>
+    public string ToJson(string scenario)
+    {
+        static JsonNode? Value(AccuracyCount c) => c.Rows == 0 ? null : JsonValue.Create(Math.Round(c.Accuracy, 6));
+        var groups = new JsonObject();
+        foreach (var (group, count) in Groups)
+            groups[QuestionType.GroupNameOf(group)] = Value(count);
+        var types = new JsonObject();
+        var counts = new JsonObject();
+        foreach (var (type, count) in Types)
+        {
+            types[type.ToString()] = Value(count);
+            counts[type.ToString()] = count.Rows;
+        }
+        var root = new JsonObject
+        {
+            ["scenario"] = scenario,
+            ["rows"] = Overall.Rows,
+            ["overall"] = Value(Overall),
+            ["groups"] = groups,
+            ["types"] = types,
+            ["counts"] = counts,
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static string Percent(AccuracyCount count) =>
+        count.Rows == 0 ? "—" : (100 * count.Accuracy).ToString("F2", CultureInfo.InvariantCulture);
+}
