@@ -1,4 +1,5 @@
 using Microsoft.ML.MissingModality.Baselines;
+using Microsoft.ML.MissingModality.Scenarios;
 
 namespace Microsoft.ML.MissingModality;
 
@@ -36,4 +37,14 @@ public sealed class MissingModalityCatalog
 
     /// <summary>The ridge-regression recall baseline, configured by <paramref name="options"/>.</summary>
     public LinearRecallEstimator LinearRecall(LinearRecallOptions options) => new(Context, options);
+
+    /// <summary>
+    /// Simulates a missing-modality condition (e.g. <c>MissingModalityScenario.Parse("audio")</c>, the paper's
+    /// audio-missing setting) on feature data, deterministically per row for a given <paramref name="seed"/>.
+    /// </summary>
+    public MissingModalityScenarioEstimator SimulateMissingModality(MissingModalityScenario scenario, int seed = 0) =>
+        SimulateMissingModality(new MissingModalityScenarioOptions { Scenario = scenario, Seed = seed });
+
+    /// <summary>Simulates a missing-modality condition, configured by <paramref name="options"/>.</summary>
+    public MissingModalityScenarioEstimator SimulateMissingModality(MissingModalityScenarioOptions options) => new(Context, options);
 }

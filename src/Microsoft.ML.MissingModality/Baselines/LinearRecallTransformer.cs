@@ -11,10 +11,12 @@ namespace Microsoft.ML.MissingModality.Baselines;
 /// Recalls a modality's features from another modality with a fitted affine map. Made by
 /// <see cref="LinearRecallEstimator"/>; saved and loaded with <c>MLContext.Model</c>, weights included.
 /// </summary>
-public sealed class LinearRecallTransformer : TorchTransformerBase
+public sealed class LinearRecallTransformer : RowMappingTransformerBase, ILoadableTransformer<LinearRecallTransformer>
 {
     internal const string LoaderSignature = "LinearRecallTransformer";
     private const string WeightsEntry = "LinearRecallWeights";
+
+    static TransformerVersion ILoadableTransformer<LinearRecallTransformer>.FormatVersion => FormatVersion;
 
     internal static readonly TransformerVersion FormatVersion =
         new(ModelSignature: "LINRECAL", VersionWritten: 0x00010001, OldestReadable: 0x00010001, LoaderSignature);
@@ -94,7 +96,7 @@ public sealed class LinearRecallTransformer : TorchTransformerBase
         writer.WriteModule(WeightsEntry, _model);
     }
 
-    internal static LinearRecallTransformer Load(IHostEnvironment environment, ModelReader reader)
+    static LinearRecallTransformer ILoadableTransformer<LinearRecallTransformer>.Load(IHostEnvironment environment, ModelReader reader)
     {
         string inputColumn = reader.Reader.ReadString();
         string outputColumn = reader.Reader.ReadString();

@@ -6,17 +6,17 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.MissingModality;
 
 /// <summary>
-/// Base of the library's transformers: a row-to-row ML.NET transformer whose outputs are computed by a TorchSharp
-/// model and which saves itself, torch state included, into an ML.NET model zip.
+/// Base of the library's transformers: a row-to-row ML.NET transformer that computes its output columns from input
+/// columns and saves itself, torch state included where it has one, into an ML.NET model zip.
 /// </summary>
 /// <remarks>
 /// This is the one surface through which components reach ML.NET's persistence internals: derived classes describe
 /// their columns with public ML.NET types and save their state through <c>ModelWriter</c>; the plumbing that needs
 /// ML.NET internals (version info, row mappers, loaders) stays in this folder.
 /// </remarks>
-public abstract class TorchTransformerBase : RowToRowTransformerBase
+public abstract class RowMappingTransformerBase : RowToRowTransformerBase
 {
-    private protected TorchTransformerBase(IHostEnvironment environment, string registrationName)
+    private protected RowMappingTransformerBase(IHostEnvironment environment, string registrationName)
         : base(Contracts.CheckRef(environment, nameof(environment)).Register(registrationName))
     {
         Environment = environment;
@@ -27,7 +27,7 @@ public abstract class TorchTransformerBase : RowToRowTransformerBase
 
     private protected abstract TransformerVersion Version { get; }
 
-    /// <summary>Input column names the outputs depend on.</summary>
+    /// <summary>Input column names the outputs depend on (names absent from a schema are ignored).</summary>
     private protected abstract IReadOnlyList<string> InputColumnNames { get; }
 
     /// <summary>Checks the input columns exist with the right types; throws a message naming the column otherwise.</summary>
@@ -70,14 +70,18 @@ public abstract class TorchTransformerBase : RowToRowTransformerBase
 
     private sealed class Mapper : MapperBase
     {
-        private readonly TorchTransformerBase _owner;
+        private readonly RowMappingTransformerBase _owner;
         private readonly HashSet<int> _inputIndices;
 
-        public Mapper(TorchTransformerBase owner, DataViewSchema inputSchema)
+        public Mapper(RowMappingTransformerBase owner, DataViewSchema inputSchema)
             : base(owner.Host.Register(nameof(Mapper)), inputSchema, owner)
         {
             _owner = owner;
-            _inputIndices = owner.InputColumnNames.Select(name => inputSchema[name].Index).ToHashSet();
+            // Optional inputs (e.g. a flag column the transformer creates when absent) may be missing from the schema.
+            _inputIndices = owner.InputColumnNames
+                .Select(name => inputSchema.GetColumnOrNull(name)?.Index)
+                .OfType<int>()
+                .ToHashSet();
         }
 
         public override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => _owner.GetOutputColumns(InputSchema);
