@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Columns;
 using Microsoft.ML.MissingModality.Internal;
 using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.MissingModality.Scoring;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 
@@ -85,6 +86,46 @@ public sealed class LinearRecallTransformer : RowMappingTransformerBase, ILoadab
             destination = editor.Commit();
         };
         return getter;
+    }
+
+    private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) =>
+        new BatchScorer(this, ScoringBatchSize);
+
+    private sealed class BatchScorer(LinearRecallTransformer owner, int capacity) : IBatchScorer
+    {
+        private readonly float[] _inputs = new float[capacity * owner.InputSize];
+        private readonly float[] _outputs = new float[capacity * owner.OutputSize];
+        private ValueGetter<VBuffer<float>>? _getInput;
+        private VBuffer<float> _source;
+
+        public void AddRow(DataViewRow input, int slot)
+        {
+            _getInput ??= input.GetGetter<VBuffer<float>>(input.Schema[owner.InputColumnName]);
+            _getInput(ref _source);
+            var row = _inputs.AsSpan(slot * owner.InputSize, owner.InputSize);
+            _source.CopyTo(row);
+            SchemaChecks.AllFinite(row, owner.InputColumnName, input.Position);
+        }
+
+        public void ScoreBatch(int count)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var _ = torch.no_grad();
+            var x = torch.tensor(_inputs.AsSpan(0, count * owner.InputSize).ToArray(), [count, owner.InputSize]).to(owner._device);
+            owner._model.forward(x).cpu().data<float>().CopyTo(_outputs.AsSpan(0, count * owner.OutputSize));
+        }
+
+        public Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) =>
+            (ValueGetter<VBuffer<float>>)((ref VBuffer<float> destination) =>
+            {
+                var editor = VBufferEditor.Create(ref destination, owner.OutputSize);
+                _outputs.AsSpan(currentSlot() * owner.OutputSize, owner.OutputSize).CopyTo(editor.Values);
+                destination = editor.Commit();
+            });
+
+        public void Dispose()
+        {
+        }
     }
 
     private protected override void SaveCore(ModelWriter writer)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Internal;
+using Microsoft.ML.MissingModality.Scoring;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.MissingModality;
@@ -14,7 +15,7 @@ namespace Microsoft.ML.MissingModality;
 /// their columns with public ML.NET types and save their state through <c>ModelWriter</c>; the plumbing that needs
 /// ML.NET internals (version info, row mappers, loaders) stays in this folder.
 /// </remarks>
-public abstract class RowMappingTransformerBase : RowToRowTransformerBase
+public abstract class RowMappingTransformerBase : RowToRowTransformerBase, ITransformer
 {
     private protected RowMappingTransformerBase(IHostEnvironment environment, string registrationName)
         : base(Contracts.CheckRef(environment, nameof(environment)).Register(registrationName))
@@ -40,6 +41,43 @@ public abstract class RowMappingTransformerBase : RowToRowTransformerBase
     private protected abstract Delegate MakeOutputGetter(DataViewRow input, int outputIndex);
 
     private protected abstract void SaveCore(ModelWriter writer);
+
+    /// <summary>
+    /// A scorer that computes the outputs for many rows in one call, or null to score row by row. When there is one,
+    /// <see cref="Transform"/> reads <see cref="ScoringBatchSize"/> rows ahead and scores them together; prediction
+    /// engines still go row by row through the mapper.
+    /// </summary>
+    private protected virtual IBatchScorer? CreateBatchScorer(DataViewSchema inputSchema) => null;
+
+    /// <summary>Rows scored per call by <see cref="Transform"/> when a batch scorer exists.</summary>
+    private protected virtual int ScoringBatchSize => 64;
+
+    // ML.NET's Transform is not virtual: re-implementing ITransformer routes chains and callers through ours.
+    IDataView ITransformer.Transform(IDataView input) => Transform(input);
+
+    bool ITransformer.IsRowToRowMapper => true;
+
+    IRowToRowMapper ITransformer.GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        Host.CheckValue(inputSchema, nameof(inputSchema));
+        return new RowToRowMapperTransform(Host, new EmptyDataView(Host, inputSchema), MakeRowMapper(inputSchema), MakeRowMapper);
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => SaveModel(ctx);
+
+    /// <summary>Adds the output columns to <paramref name="input"/>, scoring in batches where the component can.</summary>
+    public new IDataView Transform(IDataView input)
+    {
+        Host.CheckValue(input, nameof(input));
+        ValidateInputSchema(input.Schema);
+        var probe = CreateBatchScorer(input.Schema);
+        if (probe is null)
+            return base.Transform(input);
+        probe.Dispose();
+        var present = InputColumnNames.Where(name => input.Schema.GetColumnOrNull(name) is not null).ToArray();
+        return new BatchedTransformDataView(input, GetOutputColumns(input.Schema), present, ScoringBatchSize,
+            () => CreateBatchScorer(input.Schema)!);
+    }
 
     /// <summary>Part of ML.NET's persistence contract; call <c>MLContext.Model.Save</c> instead.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
