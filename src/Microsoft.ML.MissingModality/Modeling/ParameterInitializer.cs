@@ -10,6 +10,11 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// U(±1/√hidden), Embedding N(0, 1), LayerNorm weight 1 and bias 0. TorchSharp's constructors draw from the global
 /// generator; this lets library code be deterministic without seeding global state. A module type holding its own
 /// parameters that is not listed throws, so nothing stays silently on the global generator.
+/// <para>
+/// The draws use the in-place Tensor methods (<c>uniform_</c>, <c>normal_</c>) with the generator: in TorchSharp 0.107
+/// <c>nn.init.uniform_</c>/<c>nn.init.normal_</c> accept a generator but two networks initialised from equal seeds
+/// through them came out different (observed in <c>AvstNetworkTests</c>). Results are the same tensor: never disposed.
+/// </para>
 /// </summary>
 internal static class ParameterInitializer
 {
@@ -27,15 +32,15 @@ internal static class ParameterInitializer
             {
                 case Linear linear:
                     double bound = 1.0 / Math.Sqrt(linear.weight!.shape[1]);
-                    foreach (var p in own) nn.init.uniform_(p, -bound, bound, generator);
+                    foreach (var p in own) p.uniform_(-bound, bound, generator);
                     break;
                 case LSTM:
                     // LSTM weights are [4·hidden, in] and [4·hidden, hidden]: hidden = the second dimension of weight_hh.
                     double lstmBound = 1.0 / Math.Sqrt(module.named_parameters(recurse: false).First(p => p.name.StartsWith("weight_hh", StringComparison.Ordinal)).parameter.shape[1]);
-                    foreach (var p in own) nn.init.uniform_(p, -lstmBound, lstmBound, generator);
+                    foreach (var p in own) p.uniform_(-lstmBound, lstmBound, generator);
                     break;
                 case Embedding embedding:
-                    nn.init.normal_(embedding.weight!, 0, 1, generator);
+                    embedding.weight!.normal_(0, 1, generator);
                     break;
                 case LayerNorm norm:
                     nn.init.ones_(norm.weight!);
