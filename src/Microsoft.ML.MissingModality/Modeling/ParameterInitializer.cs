@@ -12,8 +12,8 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// parameters that is not listed throws, so nothing stays silently on the global generator.
 /// <para>
 /// The draws use the in-place Tensor methods (<c>uniform_</c>, <c>normal_</c>) with the generator: in TorchSharp 0.107
-/// <c>nn.init.uniform_</c>/<c>nn.init.normal_</c> accept a generator but two networks initialised from equal seeds
-/// through them came out different (observed in <c>AvstNetworkTests</c>). Results are the same tensor: never disposed.
+/// <c>nn.init.uniform_</c>/<c>nn.init.normal_</c> accept a generator but never pass it to libtorch (their source calls
+/// THSInit_uniform_ without it), so equal seeds gave different networks. Results are the same tensor: never disposed.
 /// </para>
 /// </summary>
 internal static class ParameterInitializer
