@@ -121,6 +121,35 @@ public sealed class AvstModulesTests
     }
 
     [TestMethod]
+    public void TemporalGrounding_Eval_EqualsMultiheadAttentionFollowedByTheFeedForwardBlock()
+    {
+        // Reference: TorchSharp's nn.MultiheadAttention with the same q/k/v/output weights (packed as PyTorch packs them),
+        // then AVST's block x + FFN(x) → LayerNorm, computed by hand from the module's own weights.
+        using var scope = NewDisposeScope();
+        var temporal = new TemporalGrounding(hiddenSize: H, heads: 2, feedForwardSize: 12, dropout: 0.1);
+        temporal.eval();
+        var w = temporal.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var attention = nn.MultiheadAttention(H, 2, dropout: 0.1);
+        attention.eval();
+        var reference = attention.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (no_grad())
+        {
+            reference["in_proj_weight"].copy_(cat([w["query.weight"], w["key.weight"], w["value.weight"]], 0));
+            reference["in_proj_bias"].copy_(cat([w["query.bias"], w["key.bias"], w["value.bias"]], 0));
+            reference["out_proj.weight"].copy_(w["output.weight"]);
+            reference["out_proj.bias"].copy_(w["output.bias"]);
+        }
+        var q = randn(B, H);
+        var segments = randn(B, T, H);
+        using var _ = no_grad();
+        var x = attention.call(q.unsqueeze(0), segments.transpose(0, 1), segments.transpose(0, 1), null, false, null).Item1.squeeze(0);
+        var ffn = nn.functional.linear(nn.functional.relu(nn.functional.linear(x, w["feedForwardIn.weight"], w["feedForwardIn.bias"])),
+            w["feedForwardOut.weight"], w["feedForwardOut.bias"]);
+        var expected = nn.functional.layer_norm(x + ffn, [H], w["norm.weight"], w["norm.bias"]);
+        Assert.IsTrue(temporal.call(q, segments).allclose(expected, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [TestMethod]
     public void FusionHead_Summaries_ReturnsBatchByAnswers()
     {
         using var scope = NewDisposeScope();
