@@ -1,0 +1,175 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Modeling;
+
+/// <summary>
+/// The AVST answer network (MUSIC-AVQA, CVPR 2022), the backbone of the missing-modality method: question encoder,
+/// audio encoder, sound-aware spatial grounding, audio-visual matching head, question-guided temporal grounding of
+/// audio and of visual segments, fusion and answer classifier. No ML.NET types: the options layer builds an
+/// <see cref="AvstConfig"/>.
+/// <para>
+/// Besides <see cref="forward"/>, the stages are exposed because the missing-modality method re-runs the back half
+/// with recalled or enhanced features: <see cref="EncodeQuestion"/> and <see cref="EncodeAudio"/> give q and the audio
+/// feature f^a <c>[B, T, hidden]</c>; <see cref="Answer"/> takes f^a, a visual map f^v <c>[B, T, C, P]</c> and q.
+/// </para>
+/// <para>
+/// Determinism: pass a <see cref="Generator"/> to initialise every parameter from it (see
+/// <see cref="ParameterInitializer"/>); without one TorchSharp's global generator is used. Dropout in training mode
+/// always draws from the global generator (TorchSharp's dropout takes none).
+/// </para>
+/// </summary>
+internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
+{
+    private readonly nn.Module<Tensor, Tensor> question;
+    private readonly AudioEncoder audio;
+    private readonly SpatialGrounding spatial;
+    private readonly AudioVisualMatchingHead matching;
+    private readonly TemporalGrounding temporalAudio;
+    private readonly TemporalGrounding temporalVisual;
+    private readonly FusionHead fusion;
+
+    public AvstNetwork(AvstConfig config, Generator? generator = null) : base(nameof(AvstNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config.Validate();
+        question = config.QuestionInput == QuestionInputKind.Tokens
+            ? new QuestionEncoder(config.VocabularySize, config.WordEmbeddingSize, config.HiddenSize)
+            : new QuestionProjection(config.QuestionVectorSize, config.HiddenSize);
+        audio = new AudioEncoder(config.AudioDim, config.HiddenSize);
+        spatial = new SpatialGrounding(config.VisualChannels, config.HiddenSize);
+        matching = new AudioVisualMatchingHead(config.HiddenSize);
+        temporalAudio = new TemporalGrounding(config.HiddenSize, config.AttentionHeads, config.FeedForwardWidth, config.Dropout);
+        temporalVisual = new TemporalGrounding(config.HiddenSize, config.AttentionHeads, config.FeedForwardWidth, config.Dropout);
+        fusion = new FusionHead(config.HiddenSize, config.AnswerCount);
+        RegisterComponents();
+        if (generator is not null)
+        {
+            ParameterInitializer.Initialize(this, generator);
+            (question as QuestionEncoder)?.ZeroPaddingRow();
+        }
+    }
+
+    public AvstConfig Config { get; }
+
+    /// <summary>Answers a batch: encodes question and audio, then <see cref="Answer"/>.</summary>
+    public override AvstOutput forward(AvstBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var q = EncodeQuestion(batch);
+        var a = EncodeAudio(batch.Audio);
+        return Answer(a, batch.Visual, q).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>q <c>[B, hidden]</c> from the batch's tokens or question vector, whichever the config names.</summary>
+    public Tensor EncodeQuestion(AvstBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (Config.QuestionInput == QuestionInputKind.Tokens)
+        {
+            var tokens = batch.QuestionTokens ?? throw new ArgumentException("This network reads question tokens; the batch has none.", nameof(batch));
+            CheckTokens(tokens);
+            return question.forward(tokens);
+        }
+        var vector = batch.QuestionVector ?? throw new ArgumentException("This network reads question vectors; the batch has none.", nameof(batch));
+        if (vector.dim() != 2 || vector.shape[1] != Config.QuestionVectorSize || !vector.is_floating_point())
+            throw new ArgumentException($"Question vectors must be float [B, {Config.QuestionVectorSize}]; got {vector.dtype} [{Shape(vector)}].", nameof(batch));
+        return question.forward(vector);
+    }
+
+    /// <summary>The audio feature f^a <c>[B, T, hidden]</c> from raw audio <c>[B, T, AudioDim]</c>.</summary>
+    public Tensor EncodeAudio(Tensor rawAudio)
+    {
+        ArgumentNullException.ThrowIfNull(rawAudio);
+        if (rawAudio.dim() != 3 || rawAudio.shape[1] != Config.Segments || rawAudio.shape[2] != Config.AudioDim)
+            throw new ArgumentException($"Audio must be [B, {Config.Segments}, {Config.AudioDim}]; got [{Shape(rawAudio)}].", nameof(rawAudio));
+        return audio.forward(rawAudio);
+    }
+
+    /// <summary>
+    /// The back half of AVST: grounds <paramref name="visual"/> <c>[B, T, C, P]</c> with <paramref name="encodedAudio"/>
+    /// <c>[B, T, hidden]</c>, attends over both segment sequences from <paramref name="questionFeature"/> <c>[B, hidden]</c>,
+    /// fuses and classifies.
+    /// </summary>
+    public AvstOutput Answer(Tensor encodedAudio, Tensor visual, Tensor questionFeature)
+    {
+        ArgumentNullException.ThrowIfNull(encodedAudio);
+        ArgumentNullException.ThrowIfNull(visual);
+        ArgumentNullException.ThrowIfNull(questionFeature);
+        long batch = encodedAudio.shape[0];
+        if (encodedAudio.dim() != 3 || encodedAudio.shape[1] != Config.Segments || encodedAudio.shape[2] != Config.HiddenSize)
+            throw new ArgumentException($"Encoded audio must be [B, {Config.Segments}, {Config.HiddenSize}]; got [{Shape(encodedAudio)}].", nameof(encodedAudio));
+        if (visual.dim() != 4 || visual.shape[0] != batch || visual.shape[1] != Config.Segments
+            || visual.shape[2] != Config.VisualChannels || visual.shape[3] != Config.VisualPositions)
+            throw new ArgumentException($"Visual features must be [{batch}, {Config.Segments}, {Config.VisualChannels}, {Config.VisualPositions}] (B, T, C, P=H·W); got [{Shape(visual)}].", nameof(visual));
+        if (questionFeature.dim() != 2 || questionFeature.shape[0] != batch || questionFeature.shape[1] != Config.HiddenSize)
+            throw new ArgumentException($"The question feature must be [{batch}, {Config.HiddenSize}]; got [{Shape(questionFeature)}].", nameof(questionFeature));
+
+        using var scope = NewDisposeScope();
+        var groundedVisual = spatial.forward(encodedAudio, visual);                          // [B, T, hidden]
+        var audioAttended = temporalAudio.forward(questionFeature, encodedAudio);           // [B, hidden]
+        var visualAttended = temporalVisual.forward(questionFeature, groundedVisual);       // [B, hidden]
+        var logits = fusion.forward(
+            audioAttended + encodedAudio.mean([1]),
+            visualAttended + groundedVisual.mean([1]),
+            questionFeature);
+        // encodedAudio belongs to the caller: hand back an alias so disposing the output never frees the caller's tensor.
+        return new AvstOutput(logits, encodedAudio.alias(), groundedVisual).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The training loss of AVST: CE(logits, answers) + MatchingLossWeight × matching CE. <paramref name="answers"/> is
+    /// int64 <c>[B]</c>; <paramref name="negatives"/> pairs each sample with another one of the batch
+    /// (<see cref="DrawNegatives"/>); null leaves the matching term out.
+    /// </summary>
+    public Tensor Loss(AvstOutput output, Tensor answers, Tensor? negatives)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(answers);
+        using var scope = NewDisposeScope();
+        var loss = AnswerLoss(output, answers);
+        if (negatives is not null && Config.MatchingLossWeight > 0)
+            loss = loss + MatchingLoss(output, negatives) * Config.MatchingLossWeight;
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary><see cref="Loss(AvstOutput, Tensor, Tensor?)"/> with negatives drawn from <paramref name="generator"/>.</summary>
+    public Tensor Loss(AvstOutput output, Tensor answers, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        using var negatives = DrawNegatives(output.Logits.shape[0], generator);
+        return Loss(output, answers, negatives);
+    }
+
+    /// <summary>Cross-entropy of the answer logits against int64 class ids <c>[B]</c>.</summary>
+    public Tensor AnswerLoss(AvstOutput output, Tensor answers)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(answers);
+        if (answers.dtype != int64 || answers.dim() != 1 || answers.shape[0] != output.Logits.shape[0])
+            throw new ArgumentException($"Answers must be int64 [{output.Logits.shape[0]}]; got {answers.dtype} [{Shape(answers)}].", nameof(answers));
+        return nn.functional.cross_entropy(output.Logits, answers.to(output.Logits.device));
+    }
+
+    /// <summary>The audio-visual matching cross-entropy (0 for a batch of one); see <see cref="AudioVisualMatchingHead.Loss"/>.</summary>
+    public Tensor MatchingLoss(AvstOutput output, Tensor negatives)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return matching.Loss(output.AudioSegments, output.VisualSegments, negatives);
+    }
+
+    /// <summary>Negative partners for a batch, never a sample itself; see <see cref="AudioVisualMatchingHead.DrawNegatives"/>.</summary>
+    public static Tensor DrawNegatives(long batch, Generator? generator) => AudioVisualMatchingHead.DrawNegatives(batch, generator);
+
+    private void CheckTokens(Tensor tokens)
+    {
+        if (tokens.dtype != int64 || tokens.dim() != 2 || tokens.shape[1] < 1 || tokens.shape[1] > Config.MaxQuestionTokens)
+            throw new ArgumentException($"Question tokens must be int64 [B, L] with 1 ≤ L ≤ {Config.MaxQuestionTokens}; got {tokens.dtype} [{Shape(tokens)}].", nameof(tokens));
+        using var scope = NewDisposeScope();
+        if (tokens.numel() > 0 && (tokens.min().item<long>() < 0 || tokens.max().item<long>() >= Config.VocabularySize))
+            throw new ArgumentException($"Question token ids must lie in 0..{Config.VocabularySize - 1}.", nameof(tokens));
+    }
+
+    private static string Shape(Tensor t) => string.Join(",", t.shape);
+}
