@@ -1,3 +1,4 @@
+using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Baselines;
 using Microsoft.ML.MissingModality.Scenarios;
 
@@ -47,4 +48,14 @@ public sealed class MissingModalityCatalog
 
     /// <summary>Simulates a missing-modality condition, configured by <paramref name="options"/>.</summary>
     public MissingModalityScenarioEstimator SimulateMissingModality(MissingModalityScenarioOptions options) => new(Context, options);
+
+    /// <summary>
+    /// The AVQA answerer: the AVST network trained on audio, visual and question features. Put it after the text
+    /// transforms for the question (<c>TokenizeIntoWords</c>, <c>MapValueToKey</c>) and the answer (<c>MapValueToKey</c>).
+    /// </summary>
+    public AvqaTrainer AvqaTrainer(AvqaTrainerOptions options) => new(Context, options);
+
+    /// <summary>The AVQA answerer with default options except the label and question columns and the epochs.</summary>
+    public AvqaTrainer AvqaTrainer(string labelColumnName = "Label", string questionColumnName = "QuestionTokens", int epochs = 30) =>
+        AvqaTrainer(new AvqaTrainerOptions { LabelColumnName = labelColumnName, QuestionColumnName = questionColumnName, Epochs = epochs });
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Baselines;
 using Microsoft.ML.MissingModality.Internal;
 using Microsoft.ML.MissingModality.Scenarios;
@@ -17,6 +18,11 @@ using Microsoft.ML.Runtime;
     typeof(SignatureLoadModel), "Missing-modality scenario", MissingModalityScenarioTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerLoader<MissingModalityScenarioTransformer>), null,
     typeof(SignatureLoadRowMapper), "Missing-modality scenario", MissingModalityScenarioTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(AvqaTransformer), typeof(TransformerLoader<AvqaTransformer>), null,
+    typeof(SignatureLoadModel), "AVQA answerer (AVST)", AvqaTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerLoader<AvqaTransformer>), null,
+    typeof(SignatureLoadRowMapper), "AVQA answerer (AVST)", AvqaTransformer.LoaderSignature)]
 
 namespace Microsoft.ML.MissingModality.Internal;
 

@@ -5,8 +5,8 @@ namespace Microsoft.ML.MissingModality.Internal;
 /// <summary>Builds <see cref="SchemaShape.Column"/> values, whose constructor ML.NET keeps internal.</summary>
 internal static class SchemaShapeColumns
 {
-    public static SchemaShape.Column Vector(string name, DataViewType itemType) =>
-        new(name, SchemaShape.Column.VectorKind.Vector, itemType, isKey: false);
+    public static SchemaShape.Column Vector(string name, DataViewType itemType, SchemaShape? annotations = null) =>
+        new(name, SchemaShape.Column.VectorKind.Vector, itemType, isKey: false, annotations);
 
     public static SchemaShape.Column Scalar(string name, DataViewType itemType, bool isKey = false, SchemaShape? annotations = null) =>
         new(name, SchemaShape.Column.VectorKind.Scalar, itemType, isKey, annotations);

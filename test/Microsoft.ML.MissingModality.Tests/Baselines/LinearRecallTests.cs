@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Baselines;
 using Microsoft.ML.MissingModality.ModelProbe;
+using Microsoft.ML.MissingModality.Tests.Support;
 using Microsoft.ML.MissingModality.Training;
 
 namespace Microsoft.ML.MissingModality.Tests.Baselines;
@@ -121,7 +121,7 @@ public sealed class LinearRecallTests
             context.Model.Save(transformer, data.Schema, model);
             FloatMatrixFile.Write(inputs, rows.Count, rows.SelectMany(r => r.Visual).ToArray());
 
-            RunProbe("linear-recall", model, inputs, outputs);
+            ProbeProcess.Run("linear-recall", model, inputs, outputs);
 
             var (outRows, after) = FloatMatrixFile.Read(outputs);
             Assert.AreEqual(rows.Count, outRows);
@@ -219,19 +219,5 @@ public sealed class LinearRecallTests
     {
         var engine = context.Model.CreatePredictionEngine<Input, Output>(model);
         return rows.SelectMany(r => engine.Predict(new Input { Visual = r.Visual }).RecalledFeatures).ToArray();
-    }
-
-    private static void RunProbe(params string[] arguments)
-    {
-        string probe = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.MissingModality.ModelProbe.dll");
-        Assert.IsTrue(File.Exists(probe), probe);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(probe);
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        string stderr = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the probe process did not finish in 2 minutes");
-        Assert.AreEqual(0, process.ExitCode, stderr);
     }
 }

@@ -1,0 +1,71 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Scoring;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+
+namespace Microsoft.ML.MissingModality.Avqa;
+
+/// <summary>Scores up to <c>capacity</c> rows per forward pass of the AVST network (eval mode, no_grad).</summary>
+internal sealed class AvqaBatchScorer : IBatchScorer
+{
+    private readonly AvqaTransformer _owner;
+    private readonly TrainingBatch _batch;
+    private readonly float[] _probabilities;
+    private readonly uint[] _predicted;
+    private readonly int _answers;
+    private AvqaRowReader? _reader;
+    private DataViewRow? _readerRow;
+
+    public AvqaBatchScorer(AvqaTransformer owner, int capacity)
+    {
+        _owner = owner;
+        var b = owner.Binding;
+        _batch = new TrainingBatch(capacity, b.AudioLength, b.VisualLength, b.QuestionLength, b.QuestionIsTokens);
+        _answers = owner.Answers.Count;
+        _probabilities = new float[capacity * _answers];
+        _predicted = new uint[capacity];
+    }
+
+    public void AddRow(DataViewRow input, int slot)
+    {
+        if (!ReferenceEquals(input, _readerRow))
+        {
+            _reader = new AvqaRowReader(input, _owner.Binding, labelColumn: null);
+            _readerRow = input;
+        }
+        _reader!.Fill(_batch, slot);
+    }
+
+    public void ScoreBatch(int count)
+    {
+        _batch.Count = count;
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var network = _owner.Network;
+        var output = network.forward(BatchTensors.Inputs(_batch, network.Config, DeviceOf(network)));
+        var probabilities = torch.nn.functional.softmax(output.Logits, 1).cpu();
+        probabilities.data<float>().CopyTo(_probabilities.AsSpan(0, count * _answers));
+        var predicted = probabilities.argmax(1).data<long>().ToArray();
+        for (int i = 0; i < count; i++)
+            _predicted[i] = (uint)predicted[i] + 1;
+    }
+
+    public Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) => outputIndex switch
+    {
+        0 => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+        {
+            int slot = currentSlot();
+            var editor = VBufferEditor.Create(ref value, _answers);
+            _probabilities.AsSpan(slot * _answers, _answers).CopyTo(editor.Values);
+            value = editor.Commit();
+        }),
+        1 => (ValueGetter<uint>)((ref uint value) => value = _predicted[currentSlot()]),
+        _ => throw new ArgumentOutOfRangeException(nameof(outputIndex)),
+    };
+
+    public void Dispose()
+    {
+    }
+
+    private static torch.Device DeviceOf(TorchSharp.torch.nn.Module network) => network.parameters().First().device;
+}

@@ -1,0 +1,93 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Columns;
+using Microsoft.ML.MissingModality.Training;
+
+namespace Microsoft.ML.MissingModality.Avqa;
+
+/// <summary>
+/// Copies one row's AVQA inputs (and, when training, its answer) into a slot of a <see cref="TrainingBatch"/>.
+/// Getters are made once per cursor; values are checked (finite, known answer) with messages naming column and row.
+/// A modality flagged missing is fed as zeros: AVST's baseline rule for an absent stream.
+/// </summary>
+internal sealed class AvqaRowReader
+{
+    private readonly DataViewRow _row;
+    private readonly AvqaInputBinding _binding;
+    private readonly ValueGetter<VBuffer<float>> _audio, _visual;
+    private readonly ValueGetter<VBuffer<uint>>? _tokens;
+    private readonly ValueGetter<VBuffer<float>>? _questionVector;
+    private readonly ValueGetter<bool>? _audioMissing, _visualMissing;
+    private readonly ValueGetter<uint>? _label;
+    private VBuffer<float> _floats;
+    private VBuffer<uint> _keys;
+
+    public AvqaRowReader(DataViewRow row, AvqaInputBinding binding, string? labelColumn)
+    {
+        _row = row;
+        _binding = binding;
+        var schema = row.Schema;
+        _audio = row.GetGetter<VBuffer<float>>(schema[binding.AudioColumn]);
+        _visual = row.GetGetter<VBuffer<float>>(schema[binding.VisualColumn]);
+        if (binding.QuestionIsTokens)
+            _tokens = row.GetGetter<VBuffer<uint>>(schema[binding.QuestionColumn]);
+        else
+            _questionVector = row.GetGetter<VBuffer<float>>(schema[binding.QuestionColumn]);
+        _audioMissing = schema.GetColumnOrNull(binding.AudioMissingColumn) is { } am ? row.GetGetter<bool>(am) : null;
+        _visualMissing = schema.GetColumnOrNull(binding.VisualMissingColumn) is { } vm ? row.GetGetter<bool>(vm) : null;
+        if (labelColumn is not null)
+            _label = row.GetGetter<uint>(schema[labelColumn]);
+        LabelColumn = labelColumn;
+    }
+
+    public string? LabelColumn { get; }
+
+    /// <summary>The columns a cursor must activate for this reader.</summary>
+    public static IEnumerable<DataViewSchema.Column> Needed(DataViewSchema schema, AvqaInputBinding binding, string? labelColumn) =>
+        binding.InputColumns.Append(labelColumn).OfType<string>()
+            .Select(name => schema.GetColumnOrNull(name)).OfType<DataViewSchema.Column>();
+
+    /// <summary>Fills slot <paramref name="slot"/>; returns false when the row's answer is unknown (key 0).</summary>
+    public bool Fill(TrainingBatch batch, int slot)
+    {
+        bool audioMissing = false, visualMissing = false;
+        _audioMissing?.Invoke(ref audioMissing);
+        _visualMissing?.Invoke(ref visualMissing);
+        ReadFeatures(_audio, batch.Audio.AsSpan(slot * batch.AudioLength, batch.AudioLength), _binding.AudioColumn, audioMissing);
+        ReadFeatures(_visual, batch.Visual.AsSpan(slot * batch.VisualLength, batch.VisualLength), _binding.VisualColumn, visualMissing);
+
+        if (_tokens is not null)
+        {
+            _tokens(ref _keys);
+            var destination = batch.Tokens.AsSpan(slot * batch.QuestionLength, batch.QuestionLength);
+            destination.Clear();
+            var values = _keys.DenseValues().Take(batch.QuestionLength).ToArray();
+            for (int i = 0; i < values.Length; i++)
+                destination[i] = values[i];     // key k (1-based) is word id k; key 0 (unknown word) is the padding id
+        }
+        else
+        {
+            ReadFeatures(_questionVector!, batch.QuestionVector.AsSpan(slot * batch.QuestionLength, batch.QuestionLength), _binding.QuestionColumn, missing: false);
+        }
+
+        if (_label is null)
+            return true;
+        uint key = 0;
+        _label(ref key);
+        batch.Labels[slot] = key == 0 ? -1 : key - 1;
+        return key != 0;
+    }
+
+    private void ReadFeatures(ValueGetter<VBuffer<float>> getter, Span<float> destination, string column, bool missing)
+    {
+        if (missing)
+        {
+            destination.Clear();
+            return;
+        }
+        getter(ref _floats);
+        if (_floats.Length != destination.Length)
+            throw new InvalidDataException($"Column '{column}', row {_row.Position}: {_floats.Length} values, expected {destination.Length}.");
+        _floats.CopyTo(destination);
+        SchemaChecks.AllFinite(destination, column, _row.Position);
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Internal;
+using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+
+namespace Microsoft.ML.MissingModality.Avqa;
+
+/// <summary>
+/// Trains the AVST answer network (the backbone of the missing-modality method) on audio, visual and question
+/// features and produces an <see cref="AvqaTransformer"/> that answers like an ML.NET multiclass classifier.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Column</term><description>Type</description></listheader>
+/// <item><term>Label</term><description>key (the answer; <c>MapValueToKey</c> of the text answer)</description></item>
+/// <item><term>Question</term><description>vector of keys (word ids) or known-size vector of Single</description></item>
+/// <item><term>Audio</term><description>known-size vector of Single with dimensions [T, A]</description></item>
+/// <item><term>Visual</term><description>known-size vector of Single with dimensions [T, C, H, W] or [T, C]</description></item>
+/// <item><term>AudioMissing, VisualMissing (optional)</term><description>Boolean; a flagged modality is fed as zeros</description></item>
+/// <item><term>Output: Score</term><description>vector of Single, one probability per answer</description></item>
+/// <item><term>Output: PredictedLabel</term><description>key of the label's type, with its answer texts as key values</description></item>
+/// </list>
+/// Training runs on the device chosen from the MLContext (<c>GpuDeviceId</c>, <c>FallbackToCpu</c>), in batches,
+/// with AVST's optimiser (Adam, step decay) and loss (answer cross-entropy + 0.5 × audio-visual matching).
+/// Per-epoch loss and accuracy go to the MLContext log and <see cref="AvqaTrainerOptions.Progress"/>.
+/// </remarks>
+public sealed class AvqaTrainer : IEstimator<AvqaTransformer>
+{
+    private readonly MLContext _context;
+    private readonly AvqaTrainerOptions _options;
+
+    internal AvqaTrainer(MLContext context, AvqaTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _context = context;
+        _options = options;
+    }
+
+    /// <summary>Trains on <paramref name="input"/> (validating on the options' validation set, if any).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or shape; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A value is NaN or infinite, or no row has a known answer.</exception>
+    public AvqaTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var binding = AvqaInputBinding.FromSchema(input.Schema, _options);
+        string[] answers = AnswerNames(input.Schema, _options.LabelColumnName);
+        if (_options.ValidationSet is { } validationSet)
+        {
+            binding.CheckCompatible(validationSet.Schema);
+            if (!AnswerNames(validationSet.Schema, _options.LabelColumnName).SequenceEqual(answers))
+                throw new ArgumentOutOfRangeException(nameof(AvqaTrainerOptions.ValidationSet),
+                    $"The validation set's label column '{_options.LabelColumnName}' uses another answer dictionary; transform it with the pipeline fitted on the training data.");
+        }
+
+        int seed = _options.Seed ?? HostLog.ContextSeed(_context) ?? 0;
+        var device = MLContextDevice.Select(_context);
+        var config = binding.ToConfig(_options, answers.Length);
+        var network = new AvstNetwork(config, new torch.Generator((ulong)seed));
+        var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null, skipUnknownAnswers: true);
+        var validation = _options.ValidationSet is null ? null
+            : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
+        var schedule = new TrainingSchedule
+        {
+            Epochs = _options.Epochs,
+            LearningRate = _options.LearningRate,
+            LearningRateStepEpochs = _options.LearningRateStepEpochs,
+            LearningRateDecay = _options.LearningRateDecay,
+            EarlyStoppingPatience = _options.EarlyStoppingPatience,
+            Seed = seed,
+        };
+        HostLog.Info(_context, nameof(AvqaTrainer), $"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {answers.Length} answers.");
+        AvstTrainingLoop.Train(network, schedule, train, validation, device, report =>
+        {
+            HostLog.Info(_context, nameof(AvqaTrainer), report.ToString());
+            _options.Progress?.Invoke(report);
+        });
+        if (train.SkippedRows > 0)
+            HostLog.Warning(_context, nameof(AvqaTrainer), $"{train.SkippedRows} training rows per epoch had no known answer and were skipped.");
+        return new AvqaTransformer(_context, binding, answers, network, _options.BatchSize);
+    }
+
+    /// <summary>The input shape plus <c>Score</c> and <c>PredictedLabel</c>.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label) || !label.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Label column '{_options.LabelColumnName}' must be a key: apply MapValueToKey to the answer text.");
+        foreach (var (name, role) in new[] { (_options.AudioColumnName, "Audio"), (_options.VisualColumnName, "Visual"), (_options.QuestionColumnName, "Question") })
+        {
+            if (!inputSchema.TryFindColumn(name, out _))
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"{role} column '{name}' was not found.");
+        }
+        var names = new SchemaShape([SchemaShapeColumns.Vector("KeyValues", TextDataViewType.Instance)]);
+        var slotNames = new SchemaShape([SchemaShapeColumns.Vector("SlotNames", TextDataViewType.Instance)]);
+        return SchemaShapeColumns.With(inputSchema,
+            SchemaShapeColumns.Vector(AvqaTransformer.ScoreColumnName, NumberDataViewType.Single, slotNames),
+            SchemaShapeColumns.Scalar(AvqaTransformer.PredictedLabelColumnName, NumberDataViewType.UInt32, isKey: true, names));
+    }
+
+    private static string[] AnswerNames(DataViewSchema schema, string labelColumn)
+    {
+        var column = schema.GetColumnOrNull(labelColumn)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Label column '{labelColumn}' was not found. Map the answer text to a key first, e.g. MapValueToKey(\"{labelColumn}\", \"Answer\").");
+        if (column.Type is not KeyDataViewType { RawType: var raw } key || raw != typeof(uint))
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Label column '{labelColumn}' must be a key (UInt32), but is {column.Type}: apply MapValueToKey to the answer text.");
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        if (column.Annotations.Schema.GetColumnOrNull("KeyValues") is { Type: VectorDataViewType { ItemType: TextDataViewType } })
+            column.GetKeyValues(ref names);
+        var texts = names.DenseValues().Select(v => v.ToString()).ToArray();
+        return texts.Length == (int)key.Count ? texts : Enumerable.Range(1, (int)key.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+}

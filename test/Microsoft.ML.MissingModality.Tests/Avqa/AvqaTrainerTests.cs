@@ -1,0 +1,143 @@
+using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Scenarios;
+using Microsoft.ML.MissingModality.Training;
+
+namespace Microsoft.ML.MissingModality.Tests.Avqa;
+
+[TestClass]
+public sealed class AvqaTrainerTests
+{
+    [TestMethod]
+    public void Fit_TinyTask_LearnsBothQuestionKindsAndReportsEpochs()
+    {
+        var context = new MLContext(seed: 1);
+        var train = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(256, seed: 1));
+        var test = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(128, seed: 2));
+        var reports = new List<EpochReport>();
+        var messages = new List<string>();
+        context.Log += (_, e) => messages.Add($"{e.Source}: {e.Message}");
+        var pipeline = TinyAvqaData.Preprocessing(context).Append(context.MissingModality().AvqaTrainer(new AvqaTrainerOptions
+        {
+            Epochs = 40, BatchSize = 16, LearningRate = 1e-2, HiddenSize = 16, MaxQuestionTokens = 4, Dropout = 0,
+            LearningRateStepEpochs = 100, Seed = 3, Progress = reports.Add,
+        }));
+        var model = pipeline.Fit(train);
+
+        var metrics = context.MissingModality().Evaluate(model.Transform(test));
+        Assert.IsGreaterThan(0.9, metrics[QuestionType.AudioCounting].Accuracy, metrics.ToMarkdown());
+        Assert.IsGreaterThan(0.9, metrics[QuestionType.VisualLocation].Accuracy, metrics.ToMarkdown());
+        Assert.HasCount(40, reports);
+        Assert.IsLessThan(reports[0].TrainLoss, reports[^1].TrainLoss);
+        Assert.IsTrue(messages.Any(m => m.StartsWith("AvqaTrainer", StringComparison.Ordinal) && m.Contains("epoch 40/40", StringComparison.Ordinal)), string.Join("\n", messages.Where(m => m.Contains("AvqaTrainer", StringComparison.Ordinal)).Take(5)));
+    }
+
+    [TestMethod]
+    public void Fit_SameSeed_SameModel()
+    {
+        float[] Scores(int seed)
+        {
+            var context = new MLContext(seed: seed);
+            var data = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(64, seed: 1));
+            var model = TinyAvqaData.Pipeline(context, epochs: 3).Fit(data);
+            return context.Data.CreateEnumerable<TinyAvqaData.Prediction>(model.Transform(data), false).SelectMany(p => p.Score).ToArray();
+        }
+        // Same seed, same weights; libtorch's threaded CPU kernels may round the last bit differently.
+        var first = Scores(1);
+        var second = Scores(1);
+        Assert.HasCount(first.Length, second);
+        for (int i = 0; i < first.Length; i++)
+            Assert.AreEqual(first[i], second[i], 1e-5f, $"score {i}");
+    }
+
+    [TestMethod]
+    public void Fit_ValidationSetWithEarlyStopping_KeepsBestEpochAndStops()
+    {
+        var context = new MLContext(seed: 1);
+        var prep = TinyAvqaData.Preprocessing(context).Fit(context.Data.LoadFromEnumerable(TinyAvqaData.Rows(128, seed: 1)));
+        var train = prep.Transform(context.Data.LoadFromEnumerable(TinyAvqaData.Rows(128, seed: 1)));
+        var validation = prep.Transform(context.Data.LoadFromEnumerable(TinyAvqaData.Rows(64, seed: 5)));
+        var reports = new List<EpochReport>();
+        var trainer = context.MissingModality().AvqaTrainer(new AvqaTrainerOptions
+        {
+            Epochs = 200, BatchSize = 16, LearningRate = 1e-2, HiddenSize = 16, MaxQuestionTokens = 4, Dropout = 0,
+            ValidationSet = validation, EarlyStoppingPatience = 3, Seed = 3, Progress = reports.Add,
+        });
+        var model = trainer.Fit(train);
+
+        Assert.IsLessThan(200, reports.Count, "early stopping never triggered");
+        Assert.IsTrue(reports.All(r => r.ValidationAccuracy is not null));
+        double best = reports.Max(r => r.ValidationAccuracy!.Value);
+        var metrics = context.MissingModality().Evaluate(model.Transform(validation));
+        Assert.AreEqual(best, metrics.Accuracy, 1e-9, "the kept weights are those of the best validation epoch");
+    }
+
+    [TestMethod]
+    public void Transform_AudioMissing_BaselineSeesZerosAndLosesAudioQuestionsOnly()
+    {
+        var context = new MLContext(seed: 1);
+        var train = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(256, seed: 1));
+        var test = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(200, seed: 2));
+        var model = TinyAvqaData.Pipeline(context).Fit(train);
+        var missingAudio = context.MissingModality().SimulateMissingModality(MissingModalityScenario.Parse("audio"), seed: 1).Fit(test).Transform(test);
+
+        var complete = context.MissingModality().Evaluate(model.Transform(test));
+        var noAudio = context.MissingModality().Evaluate(model.Transform(missingAudio));
+        Assert.IsLessThan(0.6, noAudio[QuestionType.AudioCounting].Accuracy, "audio answers cannot survive without audio");
+        Assert.IsGreaterThan(noAudio[QuestionType.AudioCounting].Accuracy + 0.3, complete[QuestionType.AudioCounting].Accuracy);
+        Assert.IsGreaterThan(0.8, noAudio[QuestionType.VisualLocation].Accuracy, "visual answers do not need audio");
+    }
+
+    [TestMethod]
+    public void Transform_Batched_EqualsPredictionEngine()
+    {
+        var context = new MLContext(seed: 1);
+        var rows = TinyAvqaData.Rows(40, seed: 4);
+        var data = context.Data.LoadFromEnumerable(rows);
+        var model = TinyAvqaData.Pipeline(context, epochs: 5).Fit(data);
+        var batched = context.Data.CreateEnumerable<TinyAvqaData.Prediction>(model.Transform(data), false).ToList();
+        var engine = context.Model.CreatePredictionEngine<TinyAvqaData.Row, TinyAvqaData.Prediction>(model);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var single = engine.Predict(rows[i]);
+            Assert.AreEqual(batched[i].PredictedAnswer, single.PredictedAnswer, $"row {i}");
+            for (int k = 0; k < single.Score.Length; k++)
+                Assert.AreEqual(batched[i].Score[k], single.Score[k], 1e-5f);
+        }
+    }
+
+    [TestMethod]
+    public void Fit_TextLabel_ExplainsMapValueToKey()
+    {
+        var context = new MLContext(seed: 1);
+        var data = context.Transforms.Text.TokenizeIntoWords("QuestionWords", "Question")
+            .Append(context.Transforms.Conversion.MapValueToKey("QuestionTokens", "QuestionWords"))
+            .Fit(context.Data.LoadFromEnumerable(TinyAvqaData.Rows(8, 1)))
+            .Transform(context.Data.LoadFromEnumerable(TinyAvqaData.Rows(8, 1)));
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            context.MissingModality().AvqaTrainer(new AvqaTrainerOptions { LabelColumnName = "Answer" }).Fit(data));
+        StringAssert.Contains(error.Message, "'Answer'");
+        StringAssert.Contains(error.Message, "MapValueToKey");
+    }
+
+    [TestMethod]
+    public void Fit_NaNInVisual_NamesColumnAndRow()
+    {
+        var context = new MLContext(seed: 1);
+        var rows = TinyAvqaData.Rows(20, 1);
+        rows[13].Visual[5] = float.NaN;
+        var error = Assert.ThrowsExactly<InvalidDataException>(() =>
+            TinyAvqaData.Pipeline(context, epochs: 1).Fit(context.Data.LoadFromEnumerable(rows)));
+        StringAssert.Contains(error.Message, "'Visual'");
+        StringAssert.Contains(error.Message, "row 13");
+    }
+
+    [TestMethod]
+    public void Options_Invalid_Rejected()
+    {
+        var catalog = new MLContext(1).MissingModality();
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => catalog.AvqaTrainer(new AvqaTrainerOptions { Epochs = 0 }));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => catalog.AvqaTrainer(new AvqaTrainerOptions { LearningRate = -1 }));
+        Assert.ThrowsExactly<ArgumentException>(() => catalog.AvqaTrainer(new AvqaTrainerOptions { EarlyStoppingPatience = 2 }));
+    }
+}
