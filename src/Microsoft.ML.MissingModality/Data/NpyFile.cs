@@ -78,9 +78,10 @@ public static partial class NpyFile
         if (size == 4 && bigEndian != BitConverter.IsLittleEndian)
             System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data[..(int)(count * 4)]).CopyTo(values);
         else
-            for (long i = 0; i < count; i++)
         {
+            for (long i = 0; i < count; i++)
                 values[i] = Item(data.Slice((int)(i * size), size), size, bigEndian);
+        }
         if (fortran && shape.Length > 1)
             values = FortranToC(values, shape);
         return new NpyArray(shape, values);
