@@ -18,7 +18,7 @@ internal static class AudioTemplates
             (s, r) => [PickInOrOut(Types(s.Heard), 0.7, r, Types(s.Visible))],
             (s, a) => YesNo(s.Heard.Any(i => i.Instrument == a[0])));
         yield return new(counting, "Are there <Object> and <Object> sound? ", 153,
-            (s, r) => PickPair(Types(s.Heard), 0.75, r),
+            (s, r) => PickPair(Types(s.Heard), 0.9, r),
             (s, a) => a[0] == a[1] ? null : YesNo(s.Heard.Any(i => i.Instrument == a[0]) && s.Heard.Any(i => i.Instrument == a[1])));
         yield return new(counting, "How many musical instruments were heard throughout the video?", 190,
             (s, r) => [],

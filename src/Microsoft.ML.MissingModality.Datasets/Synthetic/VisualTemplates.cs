@@ -14,7 +14,7 @@ internal static class VisualTemplates
         var counting = QuestionType.VisualCounting;
         var location = QuestionType.VisualLocation;
         yield return new(counting, "Are there <Object> and <Object> instruments in the video?", 123,
-            (s, r) => PickPair(Types(s.Visible), 0.65, r),
+            (s, r) => PickPair(Types(s.Visible), 0.9, r),
             (s, a) => a[0] == a[1] ? null : YesNo(s.Visible.Any(i => i.Instrument == a[0]) && s.Visible.Any(i => i.Instrument == a[1])));
         yield return new(counting, "How many <Object> are in the entire video?", 176,
             (s, r) => [PickInOrOut(Types(s.Visible), 0.93, r, Types(s.Heard))],
