@@ -1,0 +1,29 @@
+namespace Microsoft.ML.MissingModality.Data;
+
+/// <summary>Options of the dataset reader (<c>mlContext.Data.LoadFromAvqaDataset</c>).</summary>
+public sealed class AvqaReaderOptions
+{
+    /// <summary>
+    /// Visit questions in a shuffled order: the questions table's row groups in a random order, and the rows of each
+    /// group in a random order. Each cursor of the same data view gets the next seed in sequence, so successive
+    /// epochs differ but the whole sequence is deterministic given <see cref="Seed"/>.
+    /// </summary>
+    /// <value>Default <c>false</c> (file order). A cursor requested with a random generator is shuffled regardless.</value>
+    public bool Shuffle { get; set; }
+
+    /// <summary>Seed of the shuffled order.</summary>
+    /// <value>Default 0.</value>
+    public int Seed { get; set; }
+
+    /// <summary>
+    /// Bytes of decoded video row groups each cursor keeps (least recently used evicted first; at least one group).
+    /// </summary>
+    /// <value>Default 512 MiB: about 16 row groups of 8 MUSIC-AVQA videos, more than one questions row group touches.</value>
+    public long VideoCacheBytes { get; set; } = 512L << 20;
+
+    internal void Validate()
+    {
+        if (VideoCacheBytes < 0)
+            throw new ArgumentOutOfRangeException(nameof(VideoCacheBytes), VideoCacheBytes, "Must not be negative.");
+    }
+}

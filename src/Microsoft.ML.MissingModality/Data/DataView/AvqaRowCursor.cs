@@ -1,0 +1,164 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.MissingModality.Data;
+
+/// <summary>
+/// Cursor of <see cref="AvqaDataView"/>: walks the questions table a row group at a time (in a shuffled group and
+/// row order when asked), and joins each question's video through an LRU cache of decoded video row groups.
+/// Only active columns are read; vector getters write into the caller's buffer with <see cref="VBufferEditor"/>.
+/// </summary>
+internal sealed class AvqaRowCursor : DataViewRowCursor
+{
+    private const int FirstVideoColumn = 6; // Audio, Visual, AudioMissing, VisualMissing follow the six text columns
+
+    private readonly AvqaDataView _parent;
+    private readonly AvqaSplitSource _source;
+    private readonly bool[] _active;
+    private readonly Random? _order;
+    private readonly AvqaReadStatistics _stats;
+    private readonly QuestionGroupReader _questions;
+    private readonly VideoTableReader? _videos;
+    private readonly VideoGroupCache? _cache;
+    private readonly int[] _groupOrder;
+    private int[] _rowOrder = [];
+    private int _groupIndex = -1, _rowIndex, _row;
+    private long _position = -1;
+    private DecodedVideoGroup? _video;
+    private int _videoRow;
+    private bool _disposed;
+
+    public AvqaRowCursor(AvqaDataView parent, AvqaSplitSource source, bool[] active, Random? order, long cacheBytes, AvqaReadStatistics stats)
+    {
+        _parent = parent;
+        _source = source;
+        _active = active;
+        _order = order;
+        _stats = stats;
+        bool audio = active[FirstVideoColumn] || active[FirstVideoColumn + 2];
+        bool visual = active[FirstVideoColumn + 1] || active[FirstVideoColumn + 3];
+        bool anyVideo = audio || visual;
+        // The six text columns map one-to-one onto the questions table's columns; video_id is also the join key.
+        var read = Enumerable.Range(0, 6).Select(c => active[c] || (c == 1 && anyVideo)).ToArray();
+        _questions = new QuestionGroupReader(source.QuestionsPath, source.Shape, read);
+        for (int c = 0; c < read.Length; c++)
+        {
+            if (read[c])
+                stats.ColumnRead(DatasetSchema.QuestionColumns[c]);
+        }
+        try
+        {
+            if (anyVideo)
+            {
+                _videos = new VideoTableReader(source.VideosPath, source.Shape) { OnColumnRead = stats.ColumnRead };
+                _cache = new VideoGroupCache(_videos, audio, visual, cacheBytes);
+            }
+        }
+        catch
+        {
+            _questions.Dispose();
+            throw;
+        }
+        _groupOrder = Enumerable.Range(0, _questions.File.RowGroupCount).ToArray();
+        _order?.Shuffle(_groupOrder);
+    }
+
+    public override DataViewSchema Schema => _parent.Schema;
+
+    public override long Position => _position;
+
+    public override long Batch => 0;
+
+    public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+
+    public override bool MoveNext()
+    {
+        if (_disposed)
+            return false;
+        while (_groupIndex < 0 || ++_rowIndex >= _questions.Rows)
+        {
+            if (++_groupIndex >= _groupOrder.Length)
+            {
+                Dispose();
+                return false;
+            }
+            _questions.Load(_groupOrder[_groupIndex]);
+            if (_rowOrder.Length != _questions.Rows)
+                _rowOrder = new int[_questions.Rows];
+            for (int i = 0; i < _rowOrder.Length; i++)
+                _rowOrder[i] = i;
+            _order?.Shuffle(_rowOrder);
+            _rowIndex = -1;
+        }
+        _row = _rowOrder[_rowIndex];
+        _position++;
+        if (_cache is not null)
+            JoinVideo();
+        return true;
+    }
+
+    private void JoinVideo()
+    {
+        string videoId = _questions.Column(1)[_row]!;
+        if (!_source.VideoIndex.TryGetValue(videoId, out var at))
+            throw new AvqaDataException(_questions.File.Path, DatasetSchema.VideoIdColumn, _questions.File.GroupStart(_groupOrder[_groupIndex]) + _row,
+                $"Video '{videoId}' is not in {Path.GetFileName(_source.VideosPath)}.");
+        _video = _cache!.Get(at.Group);
+        _videoRow = at.Row;
+        _stats.VideoGroupLoads = _cache.Loads;
+        _stats.PeakCacheBytes = _cache.PeakBytes;
+        _stats.PeakCachedGroups = Math.Max(_stats.PeakCachedGroups, _cache.Count);
+    }
+
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) =>
+        id = new DataViewRowId((ulong)(_questions.File.GroupStart(_groupOrder[_groupIndex]) + _row), 0);
+
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        if (!_active[column.Index])
+            throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor.");
+        Delegate getter = column.Index switch
+        {
+            < FirstVideoColumn => TextGetter(column.Index),
+            FirstVideoColumn => VectorGetter(audio: true),
+            FirstVideoColumn + 1 => VectorGetter(audio: false),
+            FirstVideoColumn + 2 => MissingGetter(audio: true),
+            _ => MissingGetter(audio: false),
+        };
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}, not {typeof(TValue).Name}.");
+    }
+
+    private ValueGetter<ReadOnlyMemory<char>> TextGetter(int c) => (ref ReadOnlyMemory<char> value) =>
+        value = _questions.Column(c)[_row].AsMemory();
+
+    private ValueGetter<VBuffer<float>> VectorGetter(bool audio)
+    {
+        int length = audio ? _source.Shape.AudioLength : _source.Shape.VisualLength;
+        return (ref VBuffer<float> value) =>
+        {
+            var column = audio ? _video!.Audio : _video!.Visual;
+            var editor = VBufferEditor.Create(ref value, length);
+            if (column.IsMissing(_videoRow))
+                editor.Values.Clear();
+            else
+                column.Row(_videoRow, length).CopyTo(editor.Values);
+            value = editor.Commit();
+        };
+    }
+
+    private ValueGetter<bool> MissingGetter(bool audio) => (ref bool value) =>
+        value = (audio ? _video!.Audio : _video!.Visual).IsMissing(_videoRow);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (disposing)
+        {
+            _questions.Dispose();
+            _videos?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,44 @@
+using Parquet;
+
+namespace Microsoft.ML.MissingModality.Data;
+
+/// <summary>Options of <see cref="DatasetWriter"/>.</summary>
+public sealed class DatasetWriterOptions
+{
+    /// <summary>Replace an existing dataset directory on <see cref="DatasetWriter.Complete"/>.</summary>
+    /// <value>Default <c>false</c>: creating a writer over an existing non-empty directory fails.</value>
+    public bool Overwrite { get; set; }
+
+    /// <summary>Compression of both tables.</summary>
+    /// <value>Default <see cref="CompressionMethod.Snappy"/> (the level is always set to Optimal explicitly).</value>
+    public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;
+
+    /// <summary>Videos per row group of the videos table; null picks about <see cref="TargetVideoRowGroupBytes"/> of features per group.</summary>
+    /// <value>Default null (auto: 8 MUSIC-AVQA videos of [10,512,14,14] maps, 1024 videos of pooled features at most).</value>
+    public int? VideoRowGroupSize { get; set; }
+
+    /// <summary>Uncompressed feature bytes per videos row group when <see cref="VideoRowGroupSize"/> is null.</summary>
+    /// <value>Default 32 MiB: small enough that a reader decodes a group quickly and caches several.</value>
+    public long TargetVideoRowGroupBytes { get; set; } = 32L << 20;
+
+    /// <summary>Questions per row group of the questions table; also the unit a shuffling reader permutes within.</summary>
+    /// <value>Default 256 (about 50 MUSIC-AVQA videos' worth of questions, so an in-group shuffle stays cache-friendly).</value>
+    public int QuestionRowGroupSize { get; set; } = 256;
+
+    /// <summary>The effective number of videos per row group for a shape.</summary>
+    internal int VideosPerGroup(FeatureShape shape)
+    {
+        if (VideoRowGroupSize is int n)
+            return n >= 1 ? n : throw new ArgumentOutOfRangeException(nameof(VideoRowGroupSize), n, "Must be at least 1.");
+        long bytes = 4L * (shape.AudioLength + shape.VisualLength);
+        return (int)Math.Clamp(TargetVideoRowGroupBytes / bytes, 1, 1024);
+    }
+
+    internal void Validate()
+    {
+        if (QuestionRowGroupSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(QuestionRowGroupSize), QuestionRowGroupSize, "Must be at least 1.");
+        if (TargetVideoRowGroupBytes < 1)
+            throw new ArgumentOutOfRangeException(nameof(TargetVideoRowGroupBytes), TargetVideoRowGroupBytes, "Must be positive.");
+    }
+}

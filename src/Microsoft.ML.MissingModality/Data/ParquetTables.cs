@@ -1,0 +1,69 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Parquet;
+using Parquet.Schema;
+
+namespace Microsoft.ML.MissingModality.Data;
+
+/// <summary>Parquet schemas, options and metadata of the two tables, shared by the writers and readers.</summary>
+internal static class ParquetTables
+{
+    public const string VideosTable = "videos";
+    public const string QuestionsTable = "questions";
+
+    /// <summary>Snappy with the level set explicitly: Parquet.Net 6.1.0's default level is pathologically slow.</summary>
+    public static ParquetOptions WriteOptions(CompressionMethod method) => new()
+    {
+        CompressionMethod = method,
+        CompressionLevel = CompressionLevel.Optimal,
+    };
+
+    public static ParquetOptions ReadOptions() => new() { TreatByteArrayAsString = true };
+
+    public static ParquetSchema VideoSchema(out DataField videoId, out DataField audio, out DataField visual)
+    {
+        videoId = new DataField<string>(DatasetSchema.VideoIdColumn, false);
+        var audioList = new ListField(DatasetSchema.AudioColumn, new DataField<float>("element", false));
+        var visualList = new ListField(DatasetSchema.VisualColumn, new DataField<float>("element", false));
+        audio = (DataField)audioList.Item;
+        visual = (DataField)visualList.Item;
+        return new ParquetSchema(videoId, audioList, visualList);
+    }
+
+    public static ParquetSchema QuestionSchema(out DataField[] fields)
+    {
+        fields = DatasetSchema.QuestionColumns.Select(c => (DataField)new DataField<string>(c, false)).ToArray();
+        return new ParquetSchema(fields);
+    }
+
+    public static Dictionary<string, string> Metadata(string table, FeatureShape shape) => new()
+    {
+        [DatasetSchema.SchemaVersionKey] = DatasetSchema.Version,
+        [DatasetSchema.TableKey] = table,
+        [DatasetSchema.AudioShapeKey] = JsonSerializer.Serialize(shape.AudioShape),
+        [DatasetSchema.VisualShapeKey] = JsonSerializer.Serialize(shape.VisualShape),
+    };
+
+    /// <summary>Index of the first value that is NaN or infinite, or -1 (vectorised: x - x is 0 only for finite x).</summary>
+    public static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values);
+            for (; i < floats.Length; i++)
+            {
+                var v = floats[i];
+                if (!System.Numerics.Vector.EqualsAll(v - v, System.Numerics.Vector<float>.Zero))
+                    break;
+            }
+            i *= System.Numerics.Vector<float>.Count;
+        }
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+                return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,115 @@
+namespace Microsoft.ML.MissingModality.Data;
+
+/// <summary>
+/// Reads a videos table one row group at a time into reused buffers, decoding only the requested feature
+/// columns, and checks every vector (length, finiteness, no null elements). Reads lists written by Parquet.Net
+/// (max definition level 2) and by Arrow/pyarrow (level 3, nullable elements).
+/// </summary>
+internal sealed class VideoTableReader : IDisposable
+{
+    private readonly ParquetTableFile _file;
+    private readonly FeatureShape _shape;
+
+    public VideoTableReader(string path, FeatureShape shape)
+    {
+        _file = ParquetTableFile.Open(path, ParquetTables.VideosTable, shape);
+        _shape = shape;
+    }
+
+    public ParquetTableFile File => _file;
+
+    /// <summary>Called with the column name each time a feature column chunk is read (for statistics and tests).</summary>
+    public Action<string>? OnColumnRead { get; set; }
+
+    /// <summary>Reads the video ids of every row group: video id → (group, row in group).</summary>
+    public Dictionary<string, (int Group, int Row)> BuildIndex()
+    {
+        var index = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        var ids = new string?[0];
+        for (int g = 0; g < _file.RowGroupCount; g++)
+        {
+            int rows = _file.GroupRows(g);
+            if (ids.Length < rows)
+                ids = new string?[rows];
+            _file.ReadStrings(g, DatasetSchema.VideoIdColumn, ids);
+            for (int r = 0; r < rows; r++)
+            {
+                if (!index.TryAdd(ids[r]!, (g, r)))
+                    throw new AvqaDataException(_file.Path, DatasetSchema.VideoIdColumn, _file.GroupStart(g) + r, $"Duplicate video id '{ids[r]}'.");
+            }
+        }
+        return index;
+    }
+
+    /// <summary>Decodes row group <paramref name="group"/> into <paramref name="target"/> (reusing its buffers).</summary>
+    public void Load(int group, bool audio, bool visual, DecodedVideoGroup target)
+    {
+        target.Group = -1;
+        target.Rows = _file.GroupRows(group);
+        Decode(group, DatasetSchema.AudioColumn, audio, _shape.AudioLength, target.Audio, target.Rows);
+        Decode(group, DatasetSchema.VisualColumn, visual, _shape.VisualLength, target.Visual, target.Rows);
+        target.Group = group;
+    }
+
+    private void Decode(int group, string column, bool active, int length, DecodedVideoGroup.ListColumn col, int rows)
+    {
+        col.Loaded = false;
+        if (!active)
+            return;
+        var field = _file.Field(column);
+        int levels = 0;
+        _file.Guard(group, column, () =>
+        {
+            using var reader = _file.Reader.OpenRowGroupReader(group);
+            long n = reader.GetMetadata(field)?.MetaData?.NumValues ?? throw new InvalidDataException("The column chunk has no metadata.");
+            if (n > int.MaxValue)
+                throw new InvalidDataException($"The column chunk holds {n} values, more than one row group may.");
+            levels = (int)n;
+            col.Ensure(levels, rows);
+            reader.ReadRawAsync<float>(field, col.Values.AsMemory(0, levels), col.Defs.AsMemory(0, levels), col.Reps.AsMemory(0, levels), default)
+                .AsTask().GetAwaiter().GetResult();
+        });
+        OnColumnRead?.Invoke(column);
+        Split(group, column, length, col, rows, levels, field.MaxDefinitionLevel, field.IsNullable);
+        col.Loaded = true;
+    }
+
+    /// <summary>Walks the repetition/definition levels: finds each row's vector and checks it.</summary>
+    private void Split(int group, string column, int length, DecodedVideoGroup.ListColumn col, int rows, int levels, int maxDef, bool nullableElement)
+    {
+        var defs = col.Defs.AsSpan(0, levels);
+        var reps = col.Reps.AsSpan(0, levels);
+        int pos = 0, value = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            long row = _file.GroupStart(group) + r;
+            if (pos >= levels || reps[pos] != 0)
+                throw new AvqaDataException(_file.Path, column, row, "The list levels do not line up with the rows (corrupt file?).");
+            int next = reps[(pos + 1)..].IndexOf(0);
+            int end = next < 0 ? levels : pos + 1 + next;
+            int count = end - pos;
+            if (count == 1 && defs[pos] < maxDef)
+            {
+                if (nullableElement && defs[pos] == maxDef - 1)
+                    throw new AvqaDataException(_file.Path, column, row, "The list holds a null element; features must be numbers.");
+                col.Offsets[r] = -1; // a null (or empty) list: the modality is missing
+                pos = end;
+                continue;
+            }
+            if (defs[pos..end].IndexOfAnyExcept(maxDef) >= 0)
+                throw new AvqaDataException(_file.Path, column, row, "The list holds a null element; features must be numbers.");
+            if (count != length)
+                throw new AvqaDataException(_file.Path, column, row, $"Expected {length} values, got {count}.");
+            int bad = ParquetTables.IndexOfNonFinite(col.Values.AsSpan(value, count));
+            if (bad >= 0)
+                throw new AvqaDataException(_file.Path, column, row, $"Value {bad} is {col.Values[value + bad]}; features must be finite.");
+            col.Offsets[r] = value;
+            value += count;
+            pos = end;
+        }
+        if (pos != levels)
+            throw new AvqaDataException(_file.Path, column, _file.GroupStart(group) + rows - 1, "The list levels do not line up with the rows (corrupt file?).");
+    }
+
+    public void Dispose() => _file.Dispose();
+}
