@@ -6,7 +6,7 @@ namespace Microsoft.ML.MissingModality.Datasets.Synthetic;
 /// (seed, split, index), so a split can be streamed without holding it in memory and regenerated exactly.
 /// Videos never cross splits: ids are numbered through train, val and test in that order.
 /// </summary>
-public sealed class SyntheticGenerator
+public sealed partial class SyntheticGenerator
 {
     /// <summary>Creates a generator for <paramref name="preset"/> with <paramref name="seed"/>.</summary>
     public SyntheticGenerator(SyntheticPreset preset, int seed)
