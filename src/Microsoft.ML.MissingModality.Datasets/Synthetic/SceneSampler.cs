@@ -71,7 +71,7 @@ internal static class SceneSampler
         for (int i = 0; i < heard.Count; i++)
         {
             if (i == offScreen) result.Add(heard[i] with { OnScreen = false, X = -1, Y = -1 });
-            else onScreen.Add(heard[i]);
+            else onScreen.Add(heard[i] with { OnScreen = true });
         }
         var seenTypes = onScreen.Select(i => i.Instrument).Distinct().ToList();
         int silentDraws = Math.Max(1, onScreen.Count);
