@@ -1,0 +1,139 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Microsoft.ML.MissingModality.Data;
+
+/// <summary>
+/// Reads NumPy <c>.npy</c> files (format versions 1, 2 and 3; C or Fortran order; little- or big-endian
+/// float32, float64 or float16) into float32 in C order. Malformed or truncated files raise an
+/// <see cref="AvqaDataException"/> naming the file.
+/// </summary>
+public static partial class NpyFile
+{
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads a whole <c>.npy</c> file.</summary>
+    /// <exception cref="AvqaDataException">The file is not a readable <c>.npy</c> of a float type.</exception>
+    public static NpyArray Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException e)
+        {
+            throw new AvqaDataException(path, null, null, $"Cannot read: {e.Message}", e);
+        }
+        return Parse(bytes, path);
+    }
+
+    /// <summary>Parses the bytes of a <c>.npy</c> file; <paramref name="path"/> only names it in errors.</summary>
+    public static NpyArray Parse(ReadOnlySpan<byte> bytes, string path)
+    {
+        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
+            throw Bad(path, "Not a .npy file (no \\x93NUMPY magic).");
+        int major = bytes[6];
+        int headerLength, headerStart;
+        switch (major)
+        {
+            case 1:
+                headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]);
+                headerStart = 10;
+                break;
+            case 2 or 3:
+                if (bytes.Length < 12)
+                    throw Bad(path, "Truncated header.");
+                headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]));
+                headerStart = 12;
+                break;
+            default:
+                throw Bad(path, $"Unsupported .npy format version {major}.{bytes[7]}.");
+        }
+        if (bytes.Length < headerStart + headerLength)
+            throw Bad(path, "Truncated header.");
+        var headerEncoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
+        string header = headerEncoding.GetString(bytes.Slice(headerStart, headerLength));
+        string descr = Field(DescrPattern(), header, "descr", path);
+        bool fortran = Field(FortranPattern(), header, "fortran_order", path) == "True";
+        string shapeText = Field(ShapePattern(), header, "shape", path);
+        int[] shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
+            int.TryParse(s, out int d) && d >= 0 ? d : throw Bad(path, $"Bad shape ({shapeText}).")).ToArray();
+        long count = shape.Aggregate(1L, (a, d) => a * d);
+        bool bigEndian = descr[0] == '>';
+        int size = descr[1..] switch
+        {
+            "f4" => 4,
+            "f8" => 8,
+            "f2" => 2,
+            _ => throw Bad(path, $"Unsupported dtype '{descr}'; expected float32, float64 or float16."),
+        };
+        if (descr[0] is not ('<' or '>' or '|' or '='))
+            throw Bad(path, $"Unsupported dtype '{descr}'.");
+        var data = bytes[(headerStart + headerLength)..];
+        if (data.Length < count * size)
+            throw Bad(path, $"Truncated data: shape ({shapeText}) needs {count * size} bytes, the file has {data.Length}.");
+        var values = new float[count];
+        if (size == 4 && bigEndian != BitConverter.IsLittleEndian)
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data[..(int)(count * 4)]).CopyTo(values);
+        else
+        {
+            for (long i = 0; i < count; i++)
+                values[i] = Item(data.Slice((int)(i * size), size), size, bigEndian);
+        }
+        if (fortran && shape.Length > 1)
+            values = FortranToC(values, shape);
+        return new NpyArray(shape, values);
+    }
+
+    private static float Item(ReadOnlySpan<byte> item, int size, bool bigEndian) => size switch
+    {
+        4 => bigEndian ? BinaryPrimitives.ReadSingleBigEndian(item) : BinaryPrimitives.ReadSingleLittleEndian(item),
+        8 => (float)(bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(item) : BinaryPrimitives.ReadDoubleLittleEndian(item)),
+        _ => (float)(bigEndian ? BinaryPrimitives.ReadHalfBigEndian(item) : BinaryPrimitives.ReadHalfLittleEndian(item)),
+    };
+
+    /// <summary>Reorders column-major values to row-major.</summary>
+    private static float[] FortranToC(float[] f, int[] shape)
+    {
+        var c = new float[f.Length];
+        int n = shape.Length;
+        var index = new int[n];
+        var fStride = new long[n];
+        fStride[0] = 1;
+        for (int d = 1; d < n; d++)
+            fStride[d] = fStride[d - 1] * shape[d - 1];
+        for (long i = 0; i < c.Length; i++)
+        {
+            long at = 0;
+            for (int d = 0; d < n; d++)
+                at += index[d] * fStride[d];
+            c[i] = f[at];
+            for (int d = n - 1; d >= 0; d--)
+            {
+                if (++index[d] < shape[d])
+                    break;
+                index[d] = 0;
+            }
+        }
+        return c;
+    }
+
+    private static string Field(Regex pattern, string header, string name, string path)
+    {
+        var m = pattern.Match(header);
+        return m.Success ? m.Groups[1].Value : throw Bad(path, $"The header has no '{name}' ({header.Trim()}).");
+    }
+
+    private static AvqaDataException Bad(string path, string detail) => new(path, null, null, detail);
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
+}

@@ -1,0 +1,76 @@
+using Microsoft.ML.MissingModality.Data;
+
+namespace Microsoft.ML.MissingModality.Tests.Data;
+
+[TestClass]
+public sealed class NpyFileTests
+{
+    private string _root = "";
+
+    [TestInitialize]
+    public void Init() => _root = TestPaths.NewTempDirectory();
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(_root, recursive: true);
+
+    [TestMethod]
+    [DataRow(1, false)]
+    [DataRow(1, true)]
+    [DataRow(2, false)]
+    [DataRow(2, true)]
+    [DataRow(3, false)]
+    [DataRow(3, true)]
+    public void Read_VersionAndOrder_ValuesInCOrder(int version, bool fortran)
+    {
+        int[] shape = [3, 4, 2];
+        float[] values = Enumerable.Range(0, 24).Select(i => i * 0.5f).ToArray();
+        string path = Path.Combine(_root, "a.npy");
+        NpyWriter.Write(path, shape, values, version, fortran);
+
+        var array = NpyFile.Read(path);
+
+        CollectionAssert.AreEqual(shape, array.Shape.ToArray());
+        CollectionAssert.AreEqual(values, array.Values);
+    }
+
+    [TestMethod]
+    public void Read_Truncated_NamesFile()
+    {
+        string path = Path.Combine(_root, "a.npy");
+        NpyWriter.Write(path, [10, 4], new float[40]);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 7)]);
+
+        var e = Assert.ThrowsExactly<AvqaDataException>(() => NpyFile.Read(path));
+
+        Assert.AreEqual(path, e.File);
+        StringAssert.Contains(e.Message, "Truncated data");
+    }
+
+    [TestMethod]
+    public void Read_NotNpy_NamesFile()
+    {
+        string path = Path.Combine(_root, "a.npy");
+        File.WriteAllText(path, "hello, this is not numpy");
+
+        var e = Assert.ThrowsExactly<AvqaDataException>(() => NpyFile.Read(path));
+
+        StringAssert.Contains(e.Message, "a.npy");
+        StringAssert.Contains(e.Message, "magic");
+    }
+
+    [TestMethod]
+    public void Read_IntegerDtype_Fails()
+    {
+        string path = Path.Combine(_root, "a.npy");
+        NpyWriter.Write(path, [2], new float[2]);
+        var bytes = File.ReadAllBytes(path);
+        int at = System.Text.Encoding.Latin1.GetString(bytes).IndexOf("<f4", StringComparison.Ordinal);
+        bytes[at + 1] = (byte)'i';
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.ThrowsExactly<AvqaDataException>(() => NpyFile.Read(path));
+
+        StringAssert.Contains(e.Message, "<i4");
+    }
+}
