@@ -19,6 +19,9 @@ public static class SynthCommand
     /// <summary>File name of the JSON difficulty report in the dataset directory.</summary>
     public const string ReportJsonFile = "difficulty.json";
 
+    /// <summary>Exit code when generation was cancelled (Ctrl+C), as shells report SIGINT.</summary>
+    public const int Cancelled = 130;
+
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create(CliContext context)
     {
@@ -39,7 +42,11 @@ public static class SynthCommand
             if (!r.GetValue(reportOnly) && string.IsNullOrEmpty(r.GetValue(output)))
                 r.AddError("Option '--out' is required unless --report-only is given.");
         });
-        command.SetAction(parse =>
+        // Asynchronous only so that Ctrl+C cancels the token: generation stops between videos and leaves nothing behind.
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Execute(parse, cancellationToken)));
+        return command;
+
+        int Execute(ParseResult parse, CancellationToken cancellationToken)
         {
             var chosen = SyntheticPreset.Parse(parse.GetRequiredValue(preset));
             if (parse.GetValue(pooled)) chosen = chosen.WithPooledVisual();
@@ -60,7 +67,16 @@ public static class SynthCommand
                     context.Error.WriteLine($"  {p.Split}: {p.VideosDone}/{p.VideosTotal} videos");
                 }
             });
-            var manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) }, progress);
+            DatasetManifest manifest;
+            try
+            {
+                manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) }, progress, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                context.Error.WriteLine("Cancelled; nothing was written.");
+                return Cancelled;
+            }
             context.Out.WriteLine($"Wrote {directory}: " + string.Join(", ", manifest.Splits.Select(s => $"{s.Key} {s.Value.Videos} videos / {s.Value.Questions} questions")) + ".");
             if (parse.GetValue(report))
             {
@@ -70,8 +86,7 @@ public static class SynthCommand
                 context.Out.Write(difficulty.ToMarkdown());
             }
             return Program.Success;
-        });
-        return command;
+        }
     }
 
     private static void WriteAtomically(string path, string text)
