@@ -54,7 +54,7 @@ public sealed class FeatureSynthesizer
         _distractorSignature = Enumerable.Range(0, DistractorKinds).Select(_ => Gaussian(rng, c, 1.0f, relu: true)).ToArray();
         _indoor = Gaussian(rng, c, 0.5f, relu: true);
         _outdoor = Gaussian(rng, c, 0.5f, relu: true);
-        _noiseBank = Gaussian(rng, NoiseBankSize, 1f, relu: false);
+        _noiseBank = Gaussian(rng, Math.Max(NoiseBankSize, 4 * _height * _width), 1f, relu: false);
     }
 
     /// <summary>The shape of the features this synthesizer renders.</summary>
@@ -120,7 +120,7 @@ public sealed class FeatureSynthesizer
                 row.Fill(background[c]);
                 for (int o = 0; o < objects.Count; o++)
                     if (objects[o].Signature[c] != 0) AddScaled(row, blobs[o], objects[o].Signature[c]);
-                AddScaled(row, _noiseBank.AsSpan(rng.Next(NoiseBankSize - P), P), VisualNoise);
+                AddScaled(row, _noiseBank.AsSpan(rng.Next(_noiseBank.Length - P), P), VisualNoise);
                 Relu(row);
                 if (pooled) visual[t * C + c] = Sum(row) / P;
             }
