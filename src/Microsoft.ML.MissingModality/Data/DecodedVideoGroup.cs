@@ -19,18 +19,12 @@ internal sealed class DecodedVideoGroup
     {
         public bool Loaded { get; set; }
         public float[] Values { get; set; } = [];
-        public int[] Defs { get; set; } = [];
-        public int[] Reps { get; set; } = [];
         public int[] Offsets { get; set; } = [];
 
         public void Ensure(int levels, int rows)
         {
             if (Values.Length < levels)
-            {
                 Values = GC.AllocateUninitializedArray<float>(levels);
-                Defs = GC.AllocateUninitializedArray<int>(levels);
-                Reps = GC.AllocateUninitializedArray<int>(levels);
-            }
             if (Offsets.Length < rows)
                 Offsets = new int[rows];
         }

@@ -48,16 +48,15 @@ internal sealed class ParquetTableFile : IDisposable
         ParquetTableFile? file = null;
         try
         {
-            ParquetReader reader;
             try
             {
-                reader = ParquetReader.CreateAsync(stream, ParquetTables.ReadOptions(), leaveStreamOpen: true).GetAwaiter().GetResult();
+                var reader = ParquetReader.CreateAsync(stream, ParquetTables.ReadOptions(), leaveStreamOpen: true).GetAwaiter().GetResult();
+                file = new ParquetTableFile(path, stream, reader);
             }
             catch (Exception e) when (e is not AvqaDataException)
             {
                 throw new AvqaDataException(path, null, null, $"Not a readable Parquet file (truncated or corrupt?): {e.Message}", e);
             }
-            file = new ParquetTableFile(path, stream, reader);
             file.CheckColumns(table);
             file.CheckMetadata(expectedShape);
             return file;

@@ -9,6 +9,7 @@ internal sealed class VideoTableReader : IDisposable
 {
     private readonly ParquetTableFile _file;
     private readonly FeatureShape _shape;
+    private int[] _defs = [], _reps = []; // level scratch, shared by all groups: only needed while decoding
 
     public VideoTableReader(string path, FeatureShape shape)
     {
@@ -66,7 +67,12 @@ internal sealed class VideoTableReader : IDisposable
                 throw new InvalidDataException($"The column chunk holds {n} values, more than one row group may.");
             levels = (int)n;
             col.Ensure(levels, rows);
-            reader.ReadRawAsync<float>(field, col.Values.AsMemory(0, levels), col.Defs.AsMemory(0, levels), col.Reps.AsMemory(0, levels), default)
+            if (_defs.Length < levels)
+            {
+                _defs = GC.AllocateUninitializedArray<int>(levels);
+                _reps = GC.AllocateUninitializedArray<int>(levels);
+            }
+            reader.ReadRawAsync<float>(field, col.Values.AsMemory(0, levels), _defs.AsMemory(0, levels), _reps.AsMemory(0, levels), default)
                 .AsTask().GetAwaiter().GetResult();
         });
         OnColumnRead?.Invoke(column);
@@ -77,8 +83,8 @@ internal sealed class VideoTableReader : IDisposable
     /// <summary>Walks the repetition/definition levels: finds each row's vector and checks it.</summary>
     private void Split(int group, string column, int length, DecodedVideoGroup.ListColumn col, int rows, int levels, int maxDef, bool nullableElement)
     {
-        var defs = col.Defs.AsSpan(0, levels);
-        var reps = col.Reps.AsSpan(0, levels);
+        var defs = _defs.AsSpan(0, levels);
+        var reps = _reps.AsSpan(0, levels);
         int pos = 0, value = 0;
         for (int r = 0; r < rows; r++)
         {

@@ -1,0 +1,23 @@
+using Microsoft.ML.MissingModality.Bench;
+
+// Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
+var arguments = args.ToList();
+string benchmark = arguments.Count > 0 ? arguments[0] : "";
+string? Value(string name, string? fallback)
+{
+    int i = arguments.IndexOf(name);
+    return i >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : fallback;
+}
+switch (benchmark)
+{
+    case "store":
+        StoreBenchmark.Run(
+            videos: int.Parse(Value("--videos", "256")!),
+            repeats: int.Parse(Value("--repeats", "3")!),
+            workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-store"))!,
+            resultsPath: Value("--results", Path.Combine("bench", "results", "store.json"))!);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");
+        return 2;
+}
