@@ -52,6 +52,33 @@ public sealed class SyntheticDatasetTests
         }
     }
 
+    [TestMethod]
+    public void Generate_Tiny_ReadsBackThroughTheDataViewExactly()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string dir = Path.Combine(root, "tiny");
+            var generator = new SyntheticGenerator(SyntheticPreset.Tiny, 4);
+            generator.Generate(dir);
+            var rows = Tests.Data.DataViewReading.ReadAll(new MLContext(seed: 0).Data.LoadFromAvqaDataset(dir, "val"));
+            var videos = generator.Stream("val").ToDictionary(v => v.VideoId);
+            var expected = videos.Values.SelectMany(v => v.Questions).ToDictionary(q => q.Record.QuestionId, q => q.Record);
+            Assert.HasCount(expected.Count, rows);
+            foreach (var row in rows)
+            {
+                var q = expected[row.QuestionId];
+                Assert.AreEqual((q.VideoId, q.Question, q.Type.ToString(), q.Template, q.Answer), (row.VideoId, row.Question, row.Type, row.Template, row.Answer));
+                CollectionAssert.AreEqual(videos[row.VideoId].Features!.Audio, row.Audio);
+                CollectionAssert.AreEqual(videos[row.VideoId].Features!.Visual, row.Visual);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SyncProgress(List<SyntheticProgress> sink) : IProgress<SyntheticProgress>
     {
