@@ -27,6 +27,7 @@ public static class Program
     {
         var root = new RootCommand("avqa: audio-visual question answering robust to a missing modality (ML.NET + TorchSharp).");
         root.Add(ImportMusicAvqaCommand.Create(context));
+        root.Add(SynthCommand.Create(context));
         return root;
     }
 

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Text;
+using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Datasets.Synthetic;
+
+namespace Microsoft.ML.MissingModality.Cli.Commands;
+
+/// <summary>
+/// <c>avqa synth --preset tiny|small|music-avqa --seed S --out DIR [--pooled] [--report] [--overwrite]</c>:
+/// generates the synthetic MUSIC-AVQA-like benchmark (all splits and the manifest); with <c>--report</c> also
+/// prints and saves the difficulty report (<c>difficulty.md</c>, <c>difficulty.json</c>). <c>--report-only</c>
+/// computes the report without writing any features. Progress goes to stderr.
+/// </summary>
+public static class SynthCommand
+{
+    /// <summary>File name of the markdown difficulty report in the dataset directory.</summary>
+    public const string ReportMarkdownFile = "difficulty.md";
+
+    /// <summary>File name of the JSON difficulty report in the dataset directory.</summary>
+    public const string ReportJsonFile = "difficulty.json";
+
+    /// <summary>Exit code when generation was cancelled (Ctrl+C), as shells report SIGINT.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Creates the command.</summary>
+    public static System.CommandLine.Command Create(CliContext context)
+    {
+        var preset = new Option<string>("--preset") { Description = "Size: tiny (unit tests), small (the demo), music-avqa (real sizes, ~30 GB).", Required = true };
+        preset.AcceptOnlyFromAmong([.. SyntheticPreset.All.Select(p => p.Name)]);
+        var seed = new Option<int>("--seed") { Description = "Seed; the same preset and seed give the same dataset.", DefaultValueFactory = _ => 1 };
+        var output = new Option<string?>("--out") { Description = "Dataset directory to create (must not exist unless --overwrite)." };
+        var pooled = new Option<bool>("--pooled") { Description = "Pooled visual features [T,C] instead of maps [T,C,H,W]." };
+        var report = new Option<bool>("--report") { Description = "Also print the difficulty report and save it beside the dataset." };
+        var reportOnly = new Option<bool>("--report-only") { Description = "Print the difficulty report without writing a dataset." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing dataset directory." };
+        var command = new System.CommandLine.Command("synth", "Generate the synthetic MUSIC-AVQA-like benchmark, with answers grounded in simulated scenes.")
+        {
+            preset, seed, output, pooled, report, reportOnly, overwrite,
+        };
+        command.Validators.Add(r =>
+        {
+            if (!r.GetValue(reportOnly) && string.IsNullOrEmpty(r.GetValue(output)))
+                r.AddError("Option '--out' is required unless --report-only is given.");
+        });
+        // Asynchronous only so that Ctrl+C cancels the token: generation stops between videos and leaves nothing behind.
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Execute(parse, cancellationToken)));
+        return command;
+
+        int Execute(ParseResult parse, CancellationToken cancellationToken)
+        {
+            var chosen = SyntheticPreset.Parse(parse.GetRequiredValue(preset));
+            if (parse.GetValue(pooled)) chosen = chosen.WithPooledVisual();
+            var generator = new SyntheticGenerator(chosen, parse.GetValue(seed));
+            if (parse.GetValue(reportOnly))
+            {
+                context.Out.Write(DifficultyReport.Compute(generator).ToMarkdown());
+                return Program.Success;
+            }
+            string directory = parse.GetValue(output)!;
+            context.Error.WriteLine($"Generating '{chosen.Name}' (seed {generator.Seed}, {chosen.Shape}): {chosen.Videos} videos, {chosen.Questions} questions.");
+            var last = DateTime.UtcNow;
+            var progress = new SyncProgress<SyntheticProgress>(p =>
+            {
+                if (p.VideosDone == p.VideosTotal || DateTime.UtcNow - last > TimeSpan.FromSeconds(2))
+                {
+                    last = DateTime.UtcNow;
+                    context.Error.WriteLine($"  {p.Split}: {p.VideosDone}/{p.VideosTotal} videos");
+                }
+            });
+            DatasetManifest manifest;
+            try
+            {
+                manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) }, progress, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                context.Error.WriteLine("Cancelled; nothing was written.");
+                return Cancelled;
+            }
+            context.Out.WriteLine($"Wrote {directory}: " + string.Join(", ", manifest.Splits.Select(s => $"{s.Key} {s.Value.Videos} videos / {s.Value.Questions} questions")) + ".");
+            if (parse.GetValue(report))
+            {
+                var difficulty = DifficultyReport.Compute(generator);
+                WriteAtomically(Path.Combine(directory, ReportMarkdownFile), difficulty.ToMarkdown());
+                WriteAtomically(Path.Combine(directory, ReportJsonFile), difficulty.ToJson());
+                context.Out.Write(difficulty.ToMarkdown());
+            }
+            return Program.Success;
+        }
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        File.WriteAllText(path + ".partial", text, new UTF8Encoding(false));
+        File.Move(path + ".partial", path, overwrite: true);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.ML.MissingModality.Data;
+using static Microsoft.ML.MissingModality.Datasets.Synthetic.TemplateFacts;
+
+namespace Microsoft.ML.MissingModality.Datasets.Synthetic;
+
+/// <summary>
+/// The six Audio templates. "Heard" means every sounding instrument, on or off screen: the soundtrack alone cannot
+/// tell where a sound comes from. Per-type loudness is the loudest player of the type, rhythm their mean, and
+/// duration the segments in which any of them plays.
+/// </summary>
+internal static class AudioTemplates
+{
+    public static IEnumerable<QuestionTemplate> Create()
+    {
+        var counting = QuestionType.AudioCounting;
+        var comparative = QuestionType.AudioComparative;
+        yield return new(counting, "Is there a <Object> sound?", 168,
+            (s, r) => [PickInOrOut(Types(s.Heard), 0.7, r, Types(s.Visible))],
+            (s, a) => YesNo(s.Heard.Any(i => i.Instrument == a[0])));
+        yield return new(counting, "Are there <Object> and <Object> sound? ", 153,
+            (s, r) => PickPair(Types(s.Heard), 0.9, r),
+            (s, a) => a[0] == a[1] ? null : YesNo(s.Heard.Any(i => i.Instrument == a[0]) && s.Heard.Any(i => i.Instrument == a[1])));
+        yield return new(counting, "How many musical instruments were heard throughout the video?", 190,
+            (s, r) => [],
+            (s, a) => MusicAvqaVocabulary.CountWord(s.Heard.Count()));
+        yield return new(comparative, "Is the <Object> louder than the <Object>?", 140,
+            (s, r) => HeardPair(s, r),
+            (s, a) => Compare(s, a, g => g.Max(i => i.MeanLoudness)));
+        yield return new(comparative, "Is the <Object> more rhythmic than the <Object>?", 86,
+            (s, r) => HeardPair(s, r),
+            (s, a) => Compare(s, a, g => g.Average(i => i.Rhythm)));
+        yield return new(comparative, "Is the <Object> playing longer than the <Object>?", 69,
+            (s, r) => HeardPair(s, r),
+            (s, a) => Compare(s, a, g => Enumerable.Range(0, s.Segments).Count(t => g.Any(i => i.SoundsAt(t)))));
+    }
+
+    private static string[] HeardPair(Scene scene, SyntheticRandom rng)
+    {
+        var heard = Types(scene.Heard).ToList();
+        if (heard.Count < 2) return ["", ""];
+        rng.Shuffle(heard);
+        return [heard[0], heard[1]];
+    }
+
+    private static string? Compare(Scene scene, IReadOnlyList<string> args, Func<List<SceneInstrument>, double> measure)
+    {
+        var a = scene.Heard.Where(i => i.Instrument == args[0]).ToList();
+        var b = scene.Heard.Where(i => i.Instrument == args[1]).ToList();
+        if (args[0] == args[1] || a.Count == 0 || b.Count == 0) return null;
+        return YesNo(measure(a) > measure(b));
+    }
+}

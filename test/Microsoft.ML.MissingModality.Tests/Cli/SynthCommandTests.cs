@@ -1,0 +1,86 @@
+using Microsoft.ML.MissingModality.Cli;
+using Microsoft.ML.MissingModality.Cli.Commands;
+using Microsoft.ML.MissingModality.Data;
+
+namespace Microsoft.ML.MissingModality.Tests.Cli;
+
+[TestClass]
+public sealed class SynthCommandTests
+{
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        int code = Program.Run(args, new CliContext(o, e));
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [TestMethod]
+    public void Synth_TinyWithReport_WritesDatasetReportAndProgressOnStderr()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string dir = Path.Combine(root, "tiny");
+            var (code, stdout, stderr) = Run("synth", "--preset", "tiny", "--seed", "3", "--out", dir, "--report");
+            Assert.AreEqual(Program.Success, code, stderr);
+            Assert.AreEqual(60, DatasetManifest.Load(dir).Splits.Values.Sum(s => s.Videos));
+            Assert.IsTrue(File.Exists(Path.Combine(dir, SynthCommand.ReportMarkdownFile)));
+            Assert.IsTrue(File.Exists(Path.Combine(dir, SynthCommand.ReportJsonFile)));
+            StringAssert.Contains(stderr, "train: 40/40 videos");
+            StringAssert.Contains(stdout, "| **All** |");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Synth_UnknownPreset_UsageErrorAndNothingWritten()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string dir = Path.Combine(root, "x");
+            var (code, _, stderr) = Run("synth", "--preset", "huge", "--out", dir);
+            Assert.AreEqual(Program.UsageError, code);
+            StringAssert.Contains(stderr, "huge");
+            Assert.IsFalse(Directory.Exists(dir));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Synth_ExistingDirectory_FailsWithMessageAndNoStackTrace()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "keep.txt"), "x");
+            var (code, _, stderr) = Run("synth", "--preset", "tiny", "--out", root);
+            Assert.AreEqual(Program.Failure, code);
+            StringAssert.StartsWith(stderr.Split('\n').Last(l => l.Length > 0), "error: ");
+            Assert.DoesNotContain("   at ", stderr);
+            Assert.HasCount(1, Directory.GetFileSystemEntries(root));
+            Assert.HasCount(0, Directory.GetFileSystemEntries(Path.GetDirectoryName(root)!, "." + Path.GetFileName(root) + "*"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Synth_MissingOutWithoutReportOnly_UsageError()
+    {
+        var (code, _, stderr) = Run("synth", "--preset", "tiny");
+        Assert.AreEqual(Program.UsageError, code);
+        StringAssert.Contains(stderr, "--out");
+        var (ok, stdout, _) = Run("synth", "--preset", "tiny", "--report-only");
+        Assert.AreEqual(Program.Success, ok);
+        StringAssert.Contains(stdout, "Audio-Visual/Temporal");
+    }
+}
