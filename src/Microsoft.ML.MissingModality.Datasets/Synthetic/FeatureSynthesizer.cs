@@ -7,7 +7,8 @@ namespace Microsoft.ML.MissingModality.Datasets.Synthetic;
 /// Renders a <see cref="Scene"/> into features of a <see cref="FeatureShape"/>. Audio is a sum over the instruments
 /// that sound of (type signature + player timbre + rhythm × rhythm signature) × loudness, plus a voice and noise;
 /// it never reads a position or an off-screen flag. The visual map places each on-screen instrument's signature at
-/// its position as a small blob, over a venue background with distractor objects and noise; it never reads loudness,
+/// its position as a small blob (signature plus a position code, as real CNN channels carry absolute position), over
+/// a venue background with distractor objects and noise; it never reads loudness,
 /// rhythm or the voiceover. The two modalities meet only through the scene (see docs/synthetic-benchmark.md).
 /// </summary>
 public sealed class FeatureSynthesizer
@@ -23,6 +24,15 @@ public sealed class FeatureSynthesizer
     private const int DistractorKinds = 8;
     private const int NoiseBankSize = 1 << 20;
 
+    /// <summary>
+    /// Amplitude of the position code an object adds to the channels where it stands. Real CNN maps carry absolute
+    /// position in their channels (zero padding and receptive-field edges; Islam, Jia and Bruce, "How Much Position
+    /// Information Do Convolutional Neural Networks Encode?", ICLR 2020), so a model that pools over positions, as
+    /// AVST's spatial grounding does, can still tell left from right. Without it, location would live only in which
+    /// cell is lit, which no channel-wise reader can see.
+    /// </summary>
+    private const float PositionCodeStrength = 0.75f;
+
     private readonly float[][] _audioSignature;
     private readonly float[][] _rhythmSignature;
     private readonly float[] _voiceSignature;
@@ -31,6 +41,7 @@ public sealed class FeatureSynthesizer
     private readonly float[] _indoor;
     private readonly float[] _outdoor;
     private readonly float[] _noiseBank;
+    private readonly (float FreqX, float PhaseX, float FreqY, float PhaseY)[] _positionCode;
     private readonly int _height;
     private readonly int _width;
 
@@ -55,6 +66,18 @@ public sealed class FeatureSynthesizer
         _indoor = Gaussian(rng, c, 0.5f, relu: true);
         _outdoor = Gaussian(rng, c, 0.5f, relu: true);
         _noiseBank = Gaussian(rng, Math.Max(NoiseBankSize, 4 * _height * _width), 1f, relu: false);
+        // Drawn from a stream of its own so that the signatures above stay what earlier versions drew.
+        var positionRng = new SyntheticRandom(SyntheticRandom.Derive((ulong)seed, 0x9051));
+        _positionCode = Enumerable.Range(0, c).Select(_ => (
+            FreqX: (float)(1 + positionRng.Next(3)), PhaseX: (float)positionRng.Uniform(0, 2 * Math.PI),
+            FreqY: (float)(1 + positionRng.Next(2)), PhaseY: (float)positionRng.Uniform(0, 2 * Math.PI))).ToArray();
+    }
+
+    /// <summary>Channel <paramref name="channel"/>'s position code for an object centred at (x, y) in [0,1]².</summary>
+    private float PositionCode(int channel, float x, float y)
+    {
+        var (fx, px, fy, py) = _positionCode[channel];
+        return PositionCodeStrength * (0.7f * MathF.Cos(MathF.PI * fx * x + px) + 0.3f * MathF.Cos(MathF.PI * fy * y + py));
     }
 
     /// <summary>The shape of the features this synthesizer renders.</summary>
@@ -110,6 +133,8 @@ public sealed class FeatureSynthesizer
         var visual = new float[T * C * (pooled ? 1 : P)];
         var blobs = new float[objects.Count][];
         var map = new float[P];
+        // Each object's per-channel weight: what it is (its signature) plus where it is (the position code).
+        var weights = objects.Select(o => Enumerable.Range(0, C).Select(c => o.Signature[c] + PositionCode(c, o.X, o.Y)).ToArray()).ToArray();
         for (int t = 0; t < T; t++)
         {
             for (int o = 0; o < objects.Count; o++)   // a little camera shake per segment
@@ -119,7 +144,7 @@ public sealed class FeatureSynthesizer
                 Span<float> row = pooled ? map : visual.AsSpan((t * C + c) * P, P);
                 row.Fill(background[c]);
                 for (int o = 0; o < objects.Count; o++)
-                    if (objects[o].Signature[c] != 0) AddScaled(row, blobs[o], objects[o].Signature[c]);
+                    AddScaled(row, blobs[o], weights[o][c]);
                 AddScaled(row, _noiseBank.AsSpan(rng.Next(_noiseBank.Length - P), P), VisualNoise);
                 Relu(row);
                 if (pooled) visual[t * C + c] = Sum(row) / P;
