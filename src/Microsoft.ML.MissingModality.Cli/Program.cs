@@ -28,6 +28,8 @@ public static class Program
         var root = new RootCommand("avqa: audio-visual question answering robust to a missing modality (ML.NET + TorchSharp).");
         root.Add(ImportMusicAvqaCommand.Create(context));
         root.Add(SynthCommand.Create(context));
+        root.Add(TrainCommand.Create(context));
+        root.Add(EvaluateCommand.Create(context));
         return root;
     }
 

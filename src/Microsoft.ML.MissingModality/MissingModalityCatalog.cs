@@ -58,4 +58,25 @@ public sealed class MissingModalityCatalog
     /// <summary>The AVQA answerer with default options except the label and question columns and the epochs.</summary>
     public AvqaTrainer AvqaTrainer(string labelColumnName = "Label", string questionColumnName = "QuestionTokens", int epochs = 30) =>
         AvqaTrainer(new AvqaTrainerOptions { LabelColumnName = labelColumnName, QuestionColumnName = questionColumnName, Epochs = epochs });
+
+    /// <summary>
+    /// The question preprocessing of AVST as ML.NET transforms: lower-case, drop punctuation (the trailing "?"),
+    /// split into words, and map words to keys (word ids; the dictionary is learned from the training questions,
+    /// unseen words become key 0, the padding id).
+    /// </summary>
+    /// <param name="outputColumnName">The word-id column the AVQA trainer reads.</param>
+    /// <param name="inputColumnName">The question text.</param>
+    public IEstimator<ITransformer> FeaturizeQuestion(string outputColumnName = "QuestionTokens", string inputColumnName = "Question")
+    {
+        string normalized = outputColumnName + "Normalized", words = outputColumnName + "Words";
+        return Context.Transforms.Text.NormalizeText(normalized, inputColumnName,
+                Transforms.Text.TextNormalizingEstimator.CaseMode.Lower, keepDiacritics: false, keepPunctuations: false, keepNumbers: true)
+            .Append(Context.Transforms.Text.TokenizeIntoWords(words, normalized))
+            .Append(Context.Transforms.Conversion.MapValueToKey(outputColumnName, words))
+            .Append(Context.Transforms.DropColumns(normalized, words));
+    }
+
+    /// <summary>Maps the answer text to the key label the AVQA trainer learns (the dictionary comes from the training answers).</summary>
+    public IEstimator<ITransformer> MapAnswerToLabel(string outputColumnName = "Label", string inputColumnName = "Answer") =>
+        Context.Transforms.Conversion.MapValueToKey(outputColumnName, inputColumnName);
 }

@@ -11,20 +11,26 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// softmax-weighted sum of the <em>normalised</em> positions (as the public code does); finally
 /// v = Linear(2·hidden → hidden)(tanh(cat(v_glob, v_att))). Output <c>[B, T, hidden]</c>.
 /// <para>
-/// AVST has C = 512 = hidden, so positions enter as they are (the channel projection is an identity with no
-/// parameters). When C ≠ hidden a Linear(C → hidden) maps each position first — an addition so that other backbones'
-/// features and tiny test configs work. With pooled features (P = 1) the softmax is 1 and v_att is the single
-/// position, normalised: degenerate but valid.
+/// AVST has C = 512 = hidden, so positions and audio meet as they are (both projections are identities with no
+/// parameters). When C ≠ hidden — other backbones' features, the synthetic presets, tiny test configs — the audio
+/// query is mapped into the visual space (Linear(hidden → C)) and v_glob and v_att are mapped out of it afterwards
+/// (a shared Linear(C → hidden)). Projecting the query rather than every position keeps the cost at
+/// O(B·T·P·C) instead of O(B·T·P·hidden): a 64-channel 7×7 map at hidden 512 would otherwise build a tensor 8× larger
+/// than the input on every step. With pooled features (P = 1) the softmax is 1 and v_att is the single position,
+/// normalised: degenerate but valid.
 /// </para>
 /// </summary>
 internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly nn.Module<Tensor, Tensor> channelProjection;
+    private readonly nn.Module<Tensor, Tensor> queryProjection;
+    private readonly nn.Module<Tensor, Tensor> outputProjection;
     private readonly Linear combine;
 
     public SpatialGrounding(int visualChannels, int hiddenSize) : base(nameof(SpatialGrounding))
     {
-        channelProjection = visualChannels == hiddenSize ? nn.Identity() : nn.Linear(visualChannels, hiddenSize);
+        bool same = visualChannels == hiddenSize;
+        queryProjection = same ? nn.Identity() : nn.Linear(hiddenSize, visualChannels);
+        outputProjection = same ? nn.Identity() : nn.Linear(visualChannels, hiddenSize);
         combine = nn.Linear(2L * hiddenSize, hiddenSize);
         RegisterComponents();
     }
@@ -33,12 +39,13 @@ internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor audio, Tensor visual)
     {
         using var scope = NewDisposeScope();
-        var positions = channelProjection.forward(visual.transpose(-1, -2));        // [B, T, P, hidden]
-        var global = positions.mean([-2]);                                           // [B, T, hidden]
+        var positions = visual.transpose(-1, -2);                                     // [B, T, P, C]
+        var global = positions.mean([-2]);                                            // [B, T, C]
         var positionsUnit = nn.functional.normalize(positions, p: 2, dim: -1);
-        var audioUnit = nn.functional.normalize(audio, p: 2, dim: -1).unsqueeze(-1); // [B, T, hidden, 1]
-        var weights = positionsUnit.matmul(audioUnit).squeeze(-1).softmax(-1);       // [B, T, P]
-        var attended = weights.unsqueeze(-2).matmul(positionsUnit).squeeze(-2);      // [B, T, hidden]
-        return combine.forward(cat([global, attended], -1).tanh()).MoveToOuterDisposeScope();
+        var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1).unsqueeze(-1); // [B, T, C, 1]
+        var weights = positionsUnit.matmul(query).squeeze(-1).softmax(-1);            // [B, T, P]
+        var attended = weights.unsqueeze(-2).matmul(positionsUnit).squeeze(-2);       // [B, T, C]
+        var both = cat([outputProjection.forward(global), outputProjection.forward(attended)], -1);
+        return combine.forward(both.tanh()).MoveToOuterDisposeScope();
     }
 }

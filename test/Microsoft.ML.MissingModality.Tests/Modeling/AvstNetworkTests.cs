@@ -145,7 +145,8 @@ public sealed class AvstNetworkTests
             "question.output.weight [8,16]", "question.output.bias [8]",
             "audio.layer1.weight [8,5]", "audio.layer1.bias [8]",
             "audio.layer2.weight [8,8]", "audio.layer2.bias [8]",
-            "spatial.channelProjection.weight [8,6]", "spatial.channelProjection.bias [8]",
+            "spatial.queryProjection.weight [6,8]", "spatial.queryProjection.bias [6]",
+            "spatial.outputProjection.weight [8,6]", "spatial.outputProjection.bias [8]",
             "spatial.combine.weight [8,16]", "spatial.combine.bias [8]",
             "matching.fc1.weight [512,16]", "matching.fc1.bias [512]",
             "matching.fc2.weight [256,512]", "matching.fc2.bias [256]",
@@ -176,7 +177,7 @@ public sealed class AvstNetworkTests
         var network = new AvstNetwork(AvstTestData.Config(QuestionInputKind.Vector, channels: AvstTestData.Hidden));
         var keys = network.state_dict().Keys.ToList();
         CollectionAssert.IsSubsetOf(new[] { "question.projection.weight", "question.projection.bias" }, keys);
-        Assert.IsFalse(keys.Any(k => k.StartsWith("question.lstm", StringComparison.Ordinal) || k.StartsWith("spatial.channelProjection", StringComparison.Ordinal)));
+        Assert.IsFalse(keys.Any(k => k.StartsWith("question.lstm", StringComparison.Ordinal) || k.StartsWith("spatial.queryProjection", StringComparison.Ordinal) || k.StartsWith("spatial.outputProjection", StringComparison.Ordinal)));
     }
 
     [TestMethod]

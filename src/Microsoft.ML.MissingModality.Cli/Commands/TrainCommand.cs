@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Cli.Recipes;
+using Microsoft.ML.MissingModality.Data;
+
+namespace Microsoft.ML.MissingModality.Cli.Commands;
+
+/// <summary>
+/// <c>avqa train --data DIR --out MODEL.zip [--epochs N] [--seed S] [--device auto|cpu|cuda]</c>: trains the AVST
+/// answerer on the dataset's train split, validating on its val split (best epoch kept), and saves the fitted
+/// pipeline as an ML.NET model zip. Epoch lines go to stderr.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static System.CommandLine.Command Create(CliContext context)
+    {
+        var defaults = new AvqaTrainerOptions();
+        var data = new Option<string>("--data") { Description = "Dataset directory (with dataset.json).", Required = true };
+        var output = new Option<string>("--out") { Description = "Model zip to write (must not exist unless --overwrite).", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training split.", DefaultValueFactory = _ => defaults.Epochs };
+        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and dropout.", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "auto (GPU 0 if present), cpu, or cuda (GPU 0, else fail).", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong(DeviceChoice.Names);
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step.", DefaultValueFactory = _ => defaults.BatchSize };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam's initial learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var stepEpochs = new Option<int>("--lr-step-epochs") { Description = "Multiply the learning rate by 0.1 every this many epochs.", DefaultValueFactory = _ => defaults.LearningRateStepEpochs };
+        var hidden = new Option<int>("--hidden-size") { Description = "Width of the hidden features.", DefaultValueFactory = _ => defaults.HiddenSize };
+        var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing model file." };
+        var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
+        {
+            data, output, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
+        };
+        command.SetAction(parse => Execute(parse));
+        return command;
+
+        int Execute(ParseResult parse)
+        {
+            string directory = parse.GetRequiredValue(data), modelPath = parse.GetRequiredValue(output);
+            if (File.Exists(modelPath) && !parse.GetValue(overwrite))
+                throw new IOException($"'{modelPath}' already exists; pass --overwrite to replace it.");
+            var mlContext = new MLContext(seed: parse.GetValue(seed));
+            DeviceChoice.Apply(mlContext, parse.GetRequiredValue(device));
+            var manifest = mlContext.Data.LoadAvqaManifest(directory);
+            if (!manifest.Splits.ContainsKey("train"))
+                throw new AvqaDataException(Path.Combine(directory, DatasetSchema.ManifestFileName), null, null, "the dataset has no 'train' split");
+            var train = mlContext.Data.LoadFromAvqaDataset(directory, "train");
+            var validation = manifest.Splits.ContainsKey("val") ? mlContext.Data.LoadFromAvqaDataset(directory, "val") : null;
+            var options = new AvqaTrainerOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batchSize),
+                LearningRate = parse.GetValue(learningRate),
+                LearningRateStepEpochs = parse.GetValue(stepEpochs),
+                HiddenSize = parse.GetValue(hidden),
+                EarlyStoppingPatience = parse.GetValue(patience),
+                Seed = parse.GetValue(seed),
+                Progress = report => context.Error.WriteLine("  " + report),
+            };
+            context.Error.WriteLine($"Training AVST on '{directory}' ({manifest.Splits["train"].Questions} train questions" +
+                (validation is null ? ", no val split" : $", {manifest.Splits["val"].Questions} val") + $"), {options.Epochs} epochs, device {parse.GetValue(device)}.");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options);
+            ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
+            context.Out.WriteLine($"Saved {modelPath} ({clock.Elapsed.TotalSeconds:F0} s).");
+            return Program.Success;
+        }
+    }
+}
