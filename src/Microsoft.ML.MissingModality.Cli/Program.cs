@@ -49,7 +49,8 @@ public static class Program
         {
             return parse.Invoke(invocation);
         }
-        catch (Exception e) when (e is AvqaDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is AvqaDataException or IOException or UnauthorizedAccessException
+            or InvalidDataException or Training.GpuUnavailableException)
         {
             context.Error.WriteLine($"error: {e.Message}");
             return Failure;

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.ML.MissingModality.Cli;
+using Microsoft.ML.MissingModality.Datasets.Synthetic;
+using Microsoft.ML.MissingModality.Training;
+
+namespace Microsoft.ML.MissingModality.Tests.Cli;
+
+[TestClass]
+public sealed class TrainEvaluateCommandTests
+{
+    private static string _root = "";
+    private static string _data = "";
+
+    [ClassInitialize]
+    public static void CreateTinyDataset(TestContext _)
+    {
+        _root = TestPaths.NewTempDirectory();
+        _data = Path.Combine(_root, "tiny");
+        new SyntheticGenerator(SyntheticPreset.Tiny, seed: 2).Generate(_data);
+    }
+
+    [ClassCleanup]
+    public static void DeleteTinyDataset() => Directory.Delete(_root, recursive: true);
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        int code = Program.Run(args, new CliContext(o, e));
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static string TrainTiny(string name)
+    {
+        string model = Path.Combine(_root, name);
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "2", "--hidden-size", "16", "--device", "cpu",
+            "--learning-rate", "1e-3");
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stderr, "epoch 2/2");
+        return model;
+    }
+
+    [TestMethod]
+    public void TrainThenEvaluate_AudioMissing_WritesTableAndJsonInTheDocumentedShape()
+    {
+        string model = TrainTiny("model.zip");
+        string json = Path.Combine(_root, "audio.json");
+        var (code, stdout, stderr) = Run("evaluate", "--model", model, "--data", _data, "--missing", "audio", "--seed", "3", "--json", json);
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stdout, "| audio:1 |");
+        StringAssert.Contains(stdout, "All Avg");
+
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var root = document.RootElement;
+        Assert.AreEqual("audio:1", root.GetProperty("scenario").GetString());
+        Assert.AreEqual(50, root.GetProperty("rows").GetInt64());
+        double overall = root.GetProperty("overall").GetDouble();
+        Assert.IsTrue(overall is >= 0 and <= 1);
+        CollectionAssert.AreEquivalent(new[] { "Audio", "Visual", "Audio-Visual" }, root.GetProperty("groups").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.AreEqual(9, root.GetProperty("types").EnumerateObject().Count());
+    }
+
+    [TestMethod]
+    public void Train_ExistingModel_RefusedWithoutOverwriteAndLeftIntact()
+    {
+        string model = Path.Combine(_root, "existing.zip");
+        File.WriteAllText(model, "keep me");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--hidden-size", "8");
+        Assert.AreEqual(Program.Failure, code);
+        StringAssert.Contains(stderr, "--overwrite");
+        Assert.AreEqual("keep me", File.ReadAllText(model));
+    }
+
+    [TestMethod]
+    public void Train_MissingDataset_FailsWithOneLineAndNoModel()
+    {
+        string model = Path.Combine(_root, "never.zip");
+        var (code, _, stderr) = Run("train", "--data", Path.Combine(_root, "nowhere"), "--out", model);
+        Assert.AreEqual(Program.Failure, code);
+        StringAssert.StartsWith(stderr, "error:");
+        Assert.IsFalse(stderr.Contains("   at ", StringComparison.Ordinal), "no stack trace");
+        Assert.IsFalse(File.Exists(model));
+        Assert.IsFalse(Directory.EnumerateFiles(_root, "never.zip*").Any(), "no partial file");
+    }
+
+    [TestMethod]
+    public void Train_CudaDemandedWithoutGpu_FailsClearly()
+    {
+        if (TorchDeviceSelector.CountCudaDevices() > 0)
+            Assert.Inconclusive("This machine has a GPU.");
+        string model = Path.Combine(_root, "cuda.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--device", "cuda");
+        Assert.AreEqual(Program.Failure, code);
+        StringAssert.Contains(stderr, "GPU 0");
+        Assert.IsFalse(File.Exists(model));
+    }
+
+    [TestMethod]
+    public void Evaluate_BadScenario_UsageError()
+    {
+        var (code, _, stderr) = Run("evaluate", "--model", "m.zip", "--data", _data, "--missing", "sound:2");
+        Assert.AreEqual(Program.UsageError, code);
+        StringAssert.Contains(stderr, "sound:2");
+    }
+
+    [TestMethod]
+    public void Evaluate_CorruptModel_FailsNamingTheFile()
+    {
+        string model = Path.Combine(_root, "corrupt.zip");
+        File.WriteAllBytes(model, [0x50, 0x4B, 3, 4, 1, 2, 3]);
+        var (code, _, stderr) = Run("evaluate", "--model", model, "--data", _data);
+        Assert.AreEqual(Program.Failure, code, stderr);
+        StringAssert.Contains(stderr, "corrupt.zip");
+    }
+
+    [TestMethod]
+    public void Evaluate_UnknownSplit_FailsNamingIt()
+    {
+        string model = TrainTiny("split.zip");
+        var (code, _, stderr) = Run("evaluate", "--model", model, "--data", _data, "--split", "dev");
+        Assert.AreEqual(Program.Failure, code);
+        StringAssert.Contains(stderr, "'dev'");
+    }
+}
