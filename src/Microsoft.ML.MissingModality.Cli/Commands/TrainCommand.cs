@@ -47,6 +47,7 @@ public static class TrainCommand
                 throw new AvqaDataException(Path.Combine(directory, DatasetSchema.ManifestFileName), null, null, "the dataset has no 'train' split");
             var train = mlContext.Data.LoadFromAvqaDataset(directory, "train");
             var validation = manifest.Splits.ContainsKey("val") ? mlContext.Data.LoadFromAvqaDataset(directory, "val") : null;
+            var bar = ProgressBar.ForStandardError(context.Error);
             var options = new AvqaTrainerOptions
             {
                 Epochs = parse.GetValue(epochs),
@@ -56,7 +57,13 @@ public static class TrainCommand
                 HiddenSize = parse.GetValue(hidden),
                 EarlyStoppingPatience = parse.GetValue(patience),
                 Seed = parse.GetValue(seed),
-                Progress = report => context.Error.WriteLine("  " + report),
+                Progress = report =>
+                {
+                    bar.Clear();
+                    context.Error.WriteLine("  " + report);
+                },
+                StepProgress = step => bar.Update($"epoch {step.Epoch}/{step.Epochs}", step.Step, step.StepsPerEpoch,
+                    FormattableString.Invariant($"loss {step.Loss:F3}")),
             };
             context.Error.WriteLine($"Training AVST on '{directory}' ({manifest.Splits["train"].Questions} train questions" +
                 (validation is null ? ", no val split" : $", {manifest.Splits["val"].Questions} val") + $"), {options.Epochs} epochs, device {parse.GetValue(device)}.");

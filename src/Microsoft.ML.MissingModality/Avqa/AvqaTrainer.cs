@@ -72,11 +72,12 @@ public sealed class AvqaTrainer : IEstimator<AvqaTransformer>
             Seed = seed,
         };
         HostLog.Info(_context, nameof(AvqaTrainer), $"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {answers.Length} answers.");
+        int? stepsPerEpoch = input.GetRowCount() is long rows ? (int)((rows + _options.BatchSize - 1) / _options.BatchSize) : null;
         AvstTrainingLoop.Train(network, schedule, train, validation, device, report =>
         {
             HostLog.Info(_context, nameof(AvqaTrainer), report.ToString());
             _options.Progress?.Invoke(report);
-        });
+        }, _options.StepProgress, stepsPerEpoch);
         if (train.SkippedRows > 0)
             HostLog.Warning(_context, nameof(AvqaTrainer), $"{train.SkippedRows} training rows per epoch had no known answer and were skipped.");
         return new AvqaTransformer(_context, binding, answers, network, _options.BatchSize);

@@ -94,6 +94,10 @@ public sealed class AvqaTrainerOptions
     /// <value>Default: null.</value>
     public Action<EpochReport>? Progress { get; set; }
 
+    /// <summary>Called after every optimisation step (on the training thread), e.g. to draw a progress bar.</summary>
+    /// <value>Default: null.</value>
+    public Action<TrainingStep>? StepProgress { get; set; }
+
     internal void Validate()
     {
         foreach (var (name, value) in new[]

@@ -13,7 +13,8 @@ namespace Microsoft.ML.MissingModality.Training;
 internal static class AvstTrainingLoop
 {
     public static void Train(AvstNetwork network, TrainingSchedule schedule, IBatchSource train, IBatchSource? validation,
-        Device device, Action<EpochReport>? progress, CancellationToken cancellation = default)
+        Device device, Action<EpochReport>? progress, Action<TrainingStep>? stepProgress = null, int? stepsPerEpoch = null,
+        CancellationToken cancellation = default)
     {
         // Dropout draws from libtorch's global generator (TorchSharp's dropout takes none): seed it for repeatability.
         random.manual_seed(schedule.Seed);
@@ -32,7 +33,10 @@ internal static class AvstTrainingLoop
                 cancellation.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
                 double learningRate = optimizer.ParamGroups.First().LearningRate;
-                var (loss, trainAccuracy) = RunEpoch(network, optimizer, train, epoch, device, negativesGenerator, cancellation);
+                int currentEpoch = epoch;
+                Action<int, double>? onStep = stepProgress is null ? null
+                    : (step, stepLoss) => stepProgress(new TrainingStep(currentEpoch, schedule.Epochs, step, stepsPerEpoch, stepLoss));
+                var (loss, trainAccuracy) = RunEpoch(network, optimizer, train, epoch, device, negativesGenerator, onStep, cancellation);
                 scheduler.step();
 
                 double? validationAccuracy = validation is null ? null : Accuracy(network, validation, device);
@@ -83,11 +87,12 @@ internal static class AvstTrainingLoop
     }
 
     private static (double Loss, double Accuracy) RunEpoch(AvstNetwork network, optim.Optimizer optimizer, IBatchSource train,
-        int epoch, Device device, Generator negatives, CancellationToken cancellation)
+        int epoch, Device device, Generator negatives, Action<int, double>? onStep, CancellationToken cancellation)
     {
         network.train();
         double lossSum = 0;
         long correct = 0, rows = 0;
+        int step = 0;
         foreach (var batch in train.ReadEpoch(epoch))
         {
             cancellation.ThrowIfCancellationRequested();
@@ -100,9 +105,11 @@ internal static class AvstTrainingLoop
             loss.backward();
             optimizer.step();
 
-            lossSum += loss.item<float>() * batch.Count;
+            float stepLoss = loss.item<float>();
+            lossSum += stepLoss * batch.Count;
             correct += output.Logits.argmax(1).eq(labels).sum().item<long>();
             rows += batch.Count;
+            onStep?.Invoke(++step, stepLoss);
         }
         if (rows == 0)
             throw new InvalidDataException("The training data has no rows with a known answer.");

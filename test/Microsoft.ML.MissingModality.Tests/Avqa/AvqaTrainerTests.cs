@@ -106,6 +106,40 @@ public sealed class AvqaTrainerTests
         }
     }
 
+    private sealed class VectorQuestionRow
+    {
+        public string Answer { get; set; } = "";
+        public string QuestionType { get; set; } = "";
+        [Microsoft.ML.Data.VectorType(3)] public float[] QuestionVector { get; set; } = [];
+        [Microsoft.ML.Data.VectorType(TinyAvqaData.Segments, TinyAvqaData.AudioDim)] public float[] Audio { get; set; } = [];
+        [Microsoft.ML.Data.VectorType(TinyAvqaData.Segments, TinyAvqaData.Channels, TinyAvqaData.Height, TinyAvqaData.Width)]
+        public float[] Visual { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void Fit_PrecomputedQuestionVectors_LearnsAndRecordsSteps()
+    {
+        static List<VectorQuestionRow> Rows(int count, int seed) => TinyAvqaData.Rows(count, seed).Select(r => new VectorQuestionRow
+        {
+            Answer = r.Answer, QuestionType = r.QuestionType, Audio = r.Audio, Visual = r.Visual,
+            QuestionVector = r.Question.StartsWith("what", StringComparison.Ordinal) ? [1f, 0f, 0.5f] : [0f, 1f, 0.5f],
+        }).ToList();
+        var context = new MLContext(seed: 1);
+        var steps = new List<TrainingStep>();
+        var model = context.MissingModality().MapAnswerToLabel()
+            .Append(context.MissingModality().AvqaTrainer(new AvqaTrainerOptions
+            {
+                QuestionColumnName = "QuestionVector", Epochs = 40, BatchSize = 16, LearningRate = 1e-2, HiddenSize = 16, Dropout = 0,
+                LearningRateStepEpochs = 100, Seed = 3, StepProgress = steps.Add,
+            }))
+            .Fit(context.Data.LoadFromEnumerable(Rows(256, 1)));
+        var metrics = context.MissingModality().Evaluate(model.Transform(context.Data.LoadFromEnumerable(Rows(128, 2))));
+        Assert.IsGreaterThan(0.9, metrics.Accuracy, metrics.ToMarkdown());
+        Assert.HasCount(40 * 16, steps);
+        Assert.IsTrue(steps.All(s => s.StepsPerEpoch == 16));
+        Assert.AreEqual(16, steps[15].Step);
+    }
+
     [TestMethod]
     public void Fit_TextLabel_ExplainsMapValueToKey()
     {
