@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Cli.Recipes;
 using Microsoft.ML.MissingModality.Data;
 using Microsoft.ML.MissingModality.Scenarios;
@@ -68,9 +67,8 @@ public static class EvaluateCommand
                 throw new IOException($"'{modelPath}' is not a readable model zip: {e.Message}", e);
             }
             var rows = mlContext.Data.LoadFromAvqaDataset(directory, splitName);
-            var corrupted = mlContext.MissingModality().SimulateMissingModality(scenario, parse.GetValue(seed)).Fit(rows).Transform(rows);
             context.Error.WriteLine($"Evaluating '{modelPath}' on {directory}/{splitName} ({manifest.Splits[splitName].Questions} questions), scenario {scenario}.");
-            var metrics = mlContext.MissingModality().Evaluate(answerer.Transform(corrupted), AvqaColumns.Answer, AvqaTransformer.PredictedLabelColumnName);
+            var metrics = ScenarioEvaluation.Evaluate(mlContext, answerer, rows, scenario, parse.GetValue(seed));
 
             context.Out.Write(metrics.ToMarkdown(scenario.ToString()));
             context.Out.WriteLine($"{metrics.Overall.Rows} questions, {metrics.Overall.Correct} answered correctly.");

@@ -53,7 +53,27 @@ public sealed class AvqaMetrics
     /// A markdown table in the paper's layout: one row named <paramref name="rowLabel"/> with the nine types (in
     /// percent), the group averages and "All Avg". Types with no rows show "—".
     /// </summary>
-    public string ToMarkdown(string rowLabel = "accuracy (%)")
+    public string ToMarkdown(string rowLabel = "accuracy (%)") => ToMarkdownTable([(rowLabel, this)]);
+
+    /// <summary>Several evaluations as one markdown table in the paper's layout, a row each (e.g. one per scenario).</summary>
+    public static string ToMarkdownTable(IEnumerable<(string RowLabel, AvqaMetrics Metrics)> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.ToList();
+        if (list.Count == 0)
+            throw new ArgumentException("At least one row is needed.", nameof(rows));
+        var table = new StringBuilder();
+        for (int i = 0; i < list.Count; i++)
+        {
+            string[] lines = list[i].Metrics.MarkdownLines(list[i].RowLabel);
+            if (i == 0)
+                table.Append(lines[0]).Append('\n').Append(lines[1]).Append('\n');
+            table.Append(lines[2]).Append('\n');
+        }
+        return table.ToString();
+    }
+
+    private string[] MarkdownLines(string rowLabel)
     {
         var header = new StringBuilder("| |");
         var rule = new StringBuilder("|---|");
@@ -71,7 +91,7 @@ public sealed class AvqaMetrics
             Column($"{QuestionType.GroupNameOf(group)} Avg", Groups[group]);
         }
         Column("All Avg", Overall);
-        return $"{header}\n{rule}\n{values}\n";
+        return [header.ToString(), rule.ToString(), values.ToString()];
     }
 
     /// <summary>

@@ -1,0 +1,43 @@
+using Microsoft.ML.MissingModality.Cli;
+
+namespace Microsoft.ML.MissingModality.Tests.Cli;
+
+[TestClass]
+public sealed class DemoCommandTests
+{
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        int code = Program.Run(args, new CliContext(o, e));
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [TestMethod]
+    public void Demo_TinyOneEpoch_WritesModelAndResultsForTheThreeScenarios()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string output = Path.Combine(root, "demo");
+            var (code, stdout, stderr) = Run("demo", "--preset", "tiny", "--epochs", "1", "--out", output, "--device", "cpu");
+            Assert.AreEqual(Program.Success, code, stderr);
+            Assert.IsTrue(File.Exists(Path.Combine(output, "avqa.zip")));
+            Assert.IsTrue(File.Exists(Path.Combine(output, "data", "dataset.json")));
+            string results = File.ReadAllText(Path.Combine(output, "results.md"));
+            Assert.AreEqual(stdout, results);
+            StringAssert.Contains(results, "| complete |");
+            StringAssert.Contains(results, "| audio missing |");
+            StringAssert.Contains(results, "| visual missing |");
+            StringAssert.Contains(results, "Majority per template");
+            StringAssert.Contains(stderr, "3/3");
+
+            var again = Run("demo", "--preset", "tiny", "--epochs", "1", "--out", output);
+            Assert.AreEqual(Program.Failure, again.Code);
+            StringAssert.Contains(again.Error, "--overwrite");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
