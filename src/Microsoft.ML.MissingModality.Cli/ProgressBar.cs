@@ -1,8 +1,8 @@
 namespace Microsoft.ML.MissingModality.Cli;
 
 /// <summary>
-/// A one-line progress bar on stderr: redrawn in place on a terminal, and on redirected output only a line every
-/// few seconds, so logs stay readable.
+/// A one-line progress bar on stderr: redrawn in place on a terminal; on redirected output at most a line every ten
+/// seconds and none at completion (the caller reports that), so logs stay readable.
 /// </summary>
 public sealed class ProgressBar
 {
@@ -35,7 +35,7 @@ public sealed class ProgressBar
             _writer.Write("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 120) : 100));
             _drawn = true;
         }
-        else if (DateTime.UtcNow - _lastLine > TimeSpan.FromSeconds(10) || (total is int all && done == all))
+        else if (DateTime.UtcNow - _lastLine > TimeSpan.FromSeconds(10) && !(total is int all && done == all))
         {
             _writer.WriteLine(line);
             _lastLine = DateTime.UtcNow;
