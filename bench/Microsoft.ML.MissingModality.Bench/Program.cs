@@ -1,6 +1,7 @@
 using Microsoft.ML.MissingModality.Bench;
 
 // Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- scoring [--repeats 3] [--work DIR] [--results FILE]
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
 string? Value(string name, string? fallback)
@@ -17,7 +18,14 @@ switch (benchmark)
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-store"))!,
             resultsPath: Value("--results", Path.Combine("bench", "results", "store.json"))!);
         return 0;
+    case "scoring":
+        ScoringBenchmark.Run(
+            repeats: int.Parse(Value("--repeats", "3")!),
+            workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-scoring"))!,
+            resultsPath: Value("--results", Path.Combine("bench", "results", "scoring.json"))!);
+        return 0;
     default:
         Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");
+        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench scoring [--repeats R] [--work DIR] [--results FILE]");
         return 2;
 }
