@@ -29,7 +29,7 @@ public sealed class AvqaPersistenceTests
             for (int i = 0; i < rows.Count; i++)
             {
                 Assert.AreEqual(before[i].PredictedAnswer, afterLoad[i].PredictedAnswer);
-                CollectionAssert.AreEqual(before[i].Score, afterLoad[i].Score);
+                FloatAssert.AreClose(before[i].Score, afterLoad[i].Score);
             }
 
             string input = Path.Combine(directory, "rows.json"), output = Path.Combine(directory, "predictions.json");
@@ -39,7 +39,7 @@ public sealed class AvqaPersistenceTests
             for (int i = 0; i < rows.Count; i++)
             {
                 Assert.AreEqual(before[i].PredictedAnswer, afterProcess[i].PredictedAnswer);
-                CollectionAssert.AreEqual(before[i].Score, afterProcess[i].Score);
+                FloatAssert.AreClose(before[i].Score, afterProcess[i].Score);
             }
         }
         finally

@@ -1,6 +1,7 @@
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Data;
 using Microsoft.ML.MissingModality.Scenarios;
+using Microsoft.ML.MissingModality.Tests.Support;
 using Microsoft.ML.MissingModality.Training;
 
 namespace Microsoft.ML.MissingModality.Tests.Avqa;
@@ -43,11 +44,7 @@ public sealed class AvqaTrainerTests
             return context.Data.CreateEnumerable<TinyAvqaData.Prediction>(model.Transform(data), false).SelectMany(p => p.Score).ToArray();
         }
         // Same seed, same weights; libtorch's threaded CPU kernels may round the last bit differently.
-        var first = Scores(1);
-        var second = Scores(1);
-        Assert.HasCount(first.Length, second);
-        for (int i = 0; i < first.Length; i++)
-            Assert.AreEqual(first[i], second[i], 1e-5f, $"score {i}");
+        FloatAssert.AreClose(Scores(1), Scores(1));
     }
 
     [TestMethod]

@@ -97,7 +97,7 @@ public sealed class LinearRecallTests
             var loadContext = new MLContext(seed: 2);
             var loaded = loadContext.Model.Load(path, out var inputSchema);
             Assert.AreEqual("Visual", inputSchema[0].Name);
-            CollectionAssert.AreEqual(before, Predict(loadContext, loaded, rows));
+            FloatAssert.AreClose(before, Predict(loadContext, loaded, rows));
         }
         finally
         {
@@ -125,7 +125,7 @@ public sealed class LinearRecallTests
 
             var (outRows, after) = FloatMatrixFile.Read(outputs);
             Assert.AreEqual(rows.Count, outRows);
-            CollectionAssert.AreEqual(before, after);
+            FloatAssert.AreClose(before, after);
         }
         finally
         {
@@ -146,7 +146,7 @@ public sealed class LinearRecallTests
         context.Model.Save(chain, context.Data.LoadFromEnumerable(rows).Schema, stream);
         stream.Position = 0;
         var loaded = new MLContext(seed: 3).Model.Load(stream, out _);
-        CollectionAssert.AreEqual(before, Predict(context, loaded, rows));
+        FloatAssert.AreClose(before, Predict(context, loaded, rows));
     }
 
     [TestMethod]
