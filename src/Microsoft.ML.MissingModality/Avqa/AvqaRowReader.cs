@@ -60,9 +60,13 @@ internal sealed class AvqaRowReader
             _tokens(ref _keys);
             var destination = batch.Tokens.AsSpan(slot * batch.QuestionLength, batch.QuestionLength);
             destination.Clear();
-            var values = _keys.DenseValues().Take(batch.QuestionLength).ToArray();
-            for (int i = 0; i < values.Length; i++)
-                destination[i] = values[i];     // key k (1-based) is word id k; key 0 (unknown word) is the padding id
+            int i = 0;
+            foreach (uint word in _keys.DenseValues())
+            {
+                if (i == destination.Length)
+                    break;
+                destination[i++] = word;         // key k (1-based) is word id k; key 0 (unknown word) is the padding id
+            }
         }
         else
         {
