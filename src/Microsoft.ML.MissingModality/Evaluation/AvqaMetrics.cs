@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Analysis;
 using Microsoft.ML.MissingModality.Data;
 
 namespace Microsoft.ML.MissingModality.Evaluation;
@@ -122,6 +123,25 @@ public sealed class AvqaMetrics
             ["counts"] = counts,
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// The metrics as a <see cref="DataFrame"/> (for notebooks and further analysis): one row per question type, then
+    /// one per group and one for all rows, with columns Slice, Group, Rows, Correct and Accuracy (in [0, 1], NaN
+    /// where a slice has no rows).
+    /// </summary>
+    public DataFrame ToDataFrame()
+    {
+        var slices = Types.Select(t => (Slice: t.Key.ToString(), Group: t.Key.GroupName, Count: t.Value))
+            .Concat(Groups.Select(g => (Slice: QuestionType.GroupNameOf(g.Key), Group: QuestionType.GroupNameOf(g.Key), Count: g.Value)))
+            .Append((Slice: "All", Group: "All", Count: Overall))
+            .ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("Slice", slices.Select(s => s.Slice)),
+            new StringDataFrameColumn("Group", slices.Select(s => s.Group)),
+            new Int64DataFrameColumn("Rows", slices.Select(s => (long?)s.Count.Rows)),
+            new Int64DataFrameColumn("Correct", slices.Select(s => (long?)s.Count.Correct)),
+            new DoubleDataFrameColumn("Accuracy", slices.Select(s => (double?)s.Count.Accuracy)));
     }
 
     private static string Percent(AccuracyCount count) =>

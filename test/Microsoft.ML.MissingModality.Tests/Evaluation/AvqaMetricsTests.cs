@@ -61,4 +61,18 @@ public sealed class AvqaMetricsTests
         StringAssert.StartsWith(lines[2], "| AVST | 50.00 | 100.00 | 66.67 | — | 0.00 | 0.00 |");
         StringAssert.EndsWith(lines[2], "| 75.00 | 75.00 | 55.56 |");
     }
+
+    [TestMethod]
+    public void ToDataFrame_TypesThenGroupsThenAll()
+    {
+        var frame = Sample().ToDataFrame();
+        Assert.AreEqual(13, frame.Rows.Count);
+        Assert.AreEqual("Audio/Counting", frame["Slice"][0]);
+        Assert.AreEqual(0.5, (double)frame["Accuracy"][0]!, 1e-12);
+        Assert.AreEqual("Audio", frame["Slice"][9]);
+        Assert.AreEqual(3L, frame["Rows"][9]);
+        Assert.AreEqual("All", frame["Slice"][12]);
+        Assert.AreEqual(9L, frame["Rows"][12]);
+        Assert.IsTrue(double.IsNaN((double)frame["Accuracy"][2]!), "Visual/Counting has no rows");
+    }
 }
