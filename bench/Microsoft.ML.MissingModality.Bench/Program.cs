@@ -2,6 +2,7 @@ using Microsoft.ML.MissingModality.Bench;
 
 // Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- scoring [--repeats 3] [--work DIR] [--results FILE]
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
 string? Value(string name, string? fallback)
@@ -24,8 +25,17 @@ switch (benchmark)
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-scoring"))!,
             resultsPath: Value("--results", Path.Combine("bench", "results", "scoring.json"))!);
         return 0;
+    case "training":
+        TrainingBenchmark.Run(
+            videos: int.Parse(Value("--videos", "64")!),
+            epochs: int.Parse(Value("--epochs", "3")!),
+            device: Value("--device", "auto")!,
+            workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-training"))!,
+            resultsPath: Value("--results", Path.Combine("bench", "results", "training.json"))!);
+        return 0;
     default:
         Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench scoring [--repeats R] [--work DIR] [--results FILE]");
+        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench training [--videos N] [--epochs E] [--device auto|cpu|cuda] [--work DIR] [--results FILE]");
         return 2;
 }

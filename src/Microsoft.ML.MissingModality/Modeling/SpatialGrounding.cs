@@ -39,12 +39,13 @@ internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor audio, Tensor visual)
     {
         using var scope = NewDisposeScope();
-        var positions = visual.transpose(-1, -2);                                     // [B, T, P, C]
-        var global = positions.mean([-2]);                                            // [B, T, C]
-        var positionsUnit = nn.functional.normalize(positions, p: 2, dim: -1);
-        var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1).unsqueeze(-1); // [B, T, C, 1]
-        var weights = positionsUnit.matmul(query).squeeze(-1).softmax(-1);            // [B, T, P]
-        var attended = weights.unsqueeze(-2).matmul(positionsUnit).squeeze(-2);       // [B, T, C]
+        // Computed in the input's own [B, T, C, P] layout, never materialising normalised copies of the map: the
+        // cosine weights are (q · v_p) / ‖v_p‖, and v_att = Σ_p w_p v_p / ‖v_p‖ (same maths as normalising first).
+        var global = visual.mean([-1]);                                                          // [B, T, C]
+        var norms = linalg.vector_norm(visual, dims: [-2]).clamp_min(1e-12);                     // [B, T, P]
+        var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1).unsqueeze(-2); // [B, T, 1, C]
+        var weights = (query.matmul(visual).squeeze(-2) / norms).softmax(-1);                    // [B, T, P]
+        var attended = visual.matmul((weights / norms).unsqueeze(-1)).squeeze(-1);              // [B, T, C]
         var both = cat([outputProjection.forward(global), outputProjection.forward(attended)], -1);
         return combine.forward(both.tanh()).MoveToOuterDisposeScope();
     }
