@@ -6,35 +6,23 @@ namespace Microsoft.ML.MissingModality.Data;
 /// <summary>Streams questions into a questions table, one row group of reused string arrays at a time.</summary>
 internal sealed class QuestionTableWriter : IAsyncDisposable
 {
-    private readonly FileStream _stream;
-    private readonly ParquetWriter _writer;
+    private readonly ParquetFileSink _sink;
     private readonly DataField[] _fields;
     private readonly string[][] _columns;
     private int _count;
 
-    private QuestionTableWriter(FileStream stream, ParquetWriter writer, DataField[] fields, int groupSize)
+    private QuestionTableWriter(ParquetFileSink sink, DataField[] fields, int groupSize)
     {
-        _stream = stream;
-        _writer = writer;
+        _sink = sink;
         _fields = fields;
         _columns = fields.Select(_ => new string[groupSize]).ToArray();
     }
 
     public static QuestionTableWriter Create(string path, FeatureShape shape, DatasetWriterOptions options)
     {
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        try
-        {
-            var schema = ParquetTables.QuestionSchema(out var fields);
-            var writer = ParquetWriter.CreateAsync(schema, stream, ParquetTables.WriteOptions(options.Compression)).GetAwaiter().GetResult();
-            writer.CustomMetadata = ParquetTables.Metadata(ParquetTables.QuestionsTable, shape);
-            return new QuestionTableWriter(stream, writer, fields, options.QuestionRowGroupSize);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        var schema = ParquetTables.QuestionSchema(out var fields);
+        var sink = ParquetFileSink.Create(path, schema, ParquetTables.QuestionsTable, shape, options, bufferSize: 1 << 16);
+        return new QuestionTableWriter(sink, fields, options.QuestionRowGroupSize);
     }
 
     /// <summary>Adds a row, in <see cref="DatasetSchema.QuestionColumns"/> order.</summary>
@@ -54,7 +42,7 @@ internal sealed class QuestionTableWriter : IAsyncDisposable
     {
         if (_count == 0)
             return;
-        using (var group = _writer.CreateRowGroup())
+        using (var group = _sink.CreateRowGroup())
         {
             for (int c = 0; c < _fields.Length; c++)
                 group.WriteAsync(_fields[c], new ArraySegment<string>(_columns[c], 0, _count), null).GetAwaiter().GetResult();
@@ -66,21 +54,8 @@ internal sealed class QuestionTableWriter : IAsyncDisposable
     public void Complete()
     {
         Flush();
-        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _stream.Flush(flushToDisk: true);
-        _stream.Dispose();
+        _sink.Complete();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _writer.DisposeAsync();
-        }
-        catch (Exception)
-        {
-            // Disposing after a failure: the temporary file is deleted by the owner anyway.
-        }
-        await _stream.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _sink.DisposeAsync();
 }

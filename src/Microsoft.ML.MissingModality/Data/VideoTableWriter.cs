@@ -9,18 +9,16 @@ namespace Microsoft.ML.MissingModality.Data;
 /// </summary>
 internal sealed class VideoTableWriter : IAsyncDisposable
 {
-    private readonly FileStream _stream;
-    private readonly ParquetWriter _writer;
+    private readonly ParquetFileSink _sink;
     private readonly DataField _videoId, _audio, _visual;
     private readonly int _groupSize;
     private readonly ListColumnBuffer _audioBuffer, _visualBuffer;
     private readonly string[] _ids;
     private int _count;
 
-    private VideoTableWriter(FileStream stream, ParquetWriter writer, DataField id, DataField audio, DataField visual, FeatureShape shape, int groupSize)
+    private VideoTableWriter(ParquetFileSink sink, DataField id, DataField audio, DataField visual, FeatureShape shape, int groupSize)
     {
-        _stream = stream;
-        _writer = writer;
+        _sink = sink;
         _videoId = id;
         _audio = audio;
         _visual = visual;
@@ -32,19 +30,9 @@ internal sealed class VideoTableWriter : IAsyncDisposable
 
     public static VideoTableWriter Create(string path, FeatureShape shape, DatasetWriterOptions options)
     {
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        try
-        {
-            var schema = ParquetTables.VideoSchema(out var id, out var audio, out var visual);
-            var writer = ParquetWriter.CreateAsync(schema, stream, ParquetTables.WriteOptions(options.Compression)).GetAwaiter().GetResult();
-            writer.CustomMetadata = ParquetTables.Metadata(ParquetTables.VideosTable, shape);
-            return new VideoTableWriter(stream, writer, id, audio, visual, shape, options.VideosPerGroup(shape));
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
+        var schema = ParquetTables.VideoSchema(out var id, out var audio, out var visual);
+        var sink = ParquetFileSink.Create(path, schema, ParquetTables.VideosTable, shape, options, bufferSize: 1 << 20);
+        return new VideoTableWriter(sink, id, audio, visual, shape, options.VideosPerGroup(shape));
     }
 
     public void Add(string videoId, ReadOnlySpan<float> audio, bool audioMissing, ReadOnlySpan<float> visual, bool visualMissing)
@@ -60,7 +48,7 @@ internal sealed class VideoTableWriter : IAsyncDisposable
     {
         if (_count == 0)
             return;
-        using (var group = _writer.CreateRowGroup())
+        using (var group = _sink.CreateRowGroup())
         {
             group.WriteAsync(_videoId, new ArraySegment<string>(_ids, 0, _count), null).GetAwaiter().GetResult();
             _audioBuffer.Write(group, _audio);
@@ -73,23 +61,10 @@ internal sealed class VideoTableWriter : IAsyncDisposable
     public void Complete()
     {
         Flush();
-        _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _stream.Flush(flushToDisk: true);
-        _stream.Dispose();
+        _sink.Complete();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _writer.DisposeAsync();
-        }
-        catch (Exception)
-        {
-            // Disposing after a failure: the temporary file is deleted by the owner anyway.
-        }
-        await _stream.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _sink.DisposeAsync();
 
     /// <summary>Values, definition and repetition levels of one row group of a nullable list&lt;float&gt; column.</summary>
     private sealed class ListColumnBuffer(int length, int rows)
