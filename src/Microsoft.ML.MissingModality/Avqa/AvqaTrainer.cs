@@ -58,7 +58,9 @@ public sealed class AvqaTrainer : IEstimator<AvqaTransformer>
         int seed = _options.Seed ?? HostLog.ContextSeed(_context) ?? 0;
         var device = MLContextDevice.Select(_context);
         var config = binding.ToConfig(_options, answers.Length);
-        var network = new AvstNetwork(config, new torch.Generator((ulong)seed));
+        AvstNetwork network;
+        using (var initialization = new torch.Generator((ulong)seed))
+            network = new AvstNetwork(config, initialization);
         var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null, skipUnknownAnswers: true);
         var validation = _options.ValidationSet is null ? null
             : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
