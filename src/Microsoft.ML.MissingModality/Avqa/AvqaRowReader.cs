@@ -18,10 +18,16 @@ internal sealed class AvqaRowReader
     private readonly ValueGetter<VBuffer<float>>? _questionVector;
     private readonly ValueGetter<bool>? _audioMissing, _visualMissing;
     private readonly ValueGetter<uint>? _label;
+    private readonly ValueGetter<ReadOnlyMemory<char>>? _videoId;
+    private ReadOnlyMemory<char> _videoIdText;
     private VBuffer<float> _floats;
     private VBuffer<uint> _keys;
 
-    public AvqaRowReader(DataViewRow row, AvqaInputBinding binding, string? labelColumn)
+    /// <param name="row">The cursor to read from.</param>
+    /// <param name="binding">The model's input contract.</param>
+    /// <param name="labelColumn">The key label (training and validation), or null when scoring.</param>
+    /// <param name="videoIdColumn">Text column identifying the video (training: keeps matching negatives off the same video), or null.</param>
+    public AvqaRowReader(DataViewRow row, AvqaInputBinding binding, string? labelColumn, string? videoIdColumn = null)
     {
         _row = row;
         _binding = binding;
@@ -36,14 +42,16 @@ internal sealed class AvqaRowReader
         _visualMissing = schema.GetColumnOrNull(binding.VisualMissingColumn) is { } vm ? row.GetGetter<bool>(vm) : null;
         if (labelColumn is not null)
             _label = row.GetGetter<uint>(schema[labelColumn]);
+        if (videoIdColumn is not null && schema.GetColumnOrNull(videoIdColumn) is { Type: TextDataViewType } videoId)
+            _videoId = row.GetGetter<ReadOnlyMemory<char>>(videoId);
         LabelColumn = labelColumn;
     }
 
     public string? LabelColumn { get; }
 
     /// <summary>The columns a cursor must activate for this reader.</summary>
-    public static IEnumerable<DataViewSchema.Column> Needed(DataViewSchema schema, AvqaInputBinding binding, string? labelColumn) =>
-        binding.InputColumns.Append(labelColumn).OfType<string>()
+    public static IEnumerable<DataViewSchema.Column> Needed(DataViewSchema schema, AvqaInputBinding binding, string? labelColumn, string? videoIdColumn = null) =>
+        binding.InputColumns.Append(labelColumn).Append(videoIdColumn).OfType<string>()
             .Select(name => schema.GetColumnOrNull(name)).OfType<DataViewSchema.Column>();
 
     /// <summary>Fills slot <paramref name="slot"/>; returns false when the row's answer is unknown (key 0).</summary>
@@ -73,12 +81,25 @@ internal sealed class AvqaRowReader
             ReadFeatures(_questionVector!, batch.QuestionVector.AsSpan(slot * batch.QuestionLength, batch.QuestionLength), _binding.QuestionColumn, missing: false);
         }
 
+        batch.VideoKeys[slot] = VideoKey();
         if (_label is null)
             return true;
         uint key = 0;
         _label(ref key);
         batch.Labels[slot] = key == 0 ? -1 : key - 1;
         return key != 0;
+    }
+
+    // A stable 64-bit key per video id (FNV-1a); without a video id column every row counts as its own video.
+    private long VideoKey()
+    {
+        if (_videoId is null)
+            return ~_row.Position;
+        _videoId(ref _videoIdText);
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in _videoIdText.Span)
+            hash = (hash ^ c) * 1099511628211UL;
+        return (long)(hash >> 1);
     }
 
     private void ReadFeatures(ValueGetter<VBuffer<float>> getter, Span<float> destination, string column, bool missing)

@@ -61,7 +61,8 @@ public sealed class AvqaTrainer : IEstimator<AvqaTransformer>
         AvstNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new AvstNetwork(config, initialization);
-        var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null, skipUnknownAnswers: true);
+        var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null,
+            skipUnknownAnswers: true, _options.VideoIdColumnName);
         var validation = _options.ValidationSet is null ? null
             : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
         var schedule = new TrainingSchedule

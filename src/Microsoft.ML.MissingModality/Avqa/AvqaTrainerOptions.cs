@@ -35,6 +35,13 @@ public sealed class AvqaTrainerOptions
     /// <value>Default: <c>"VisualMissing"</c>; ignored when the data has no such column.</value>
     public string VisualMissingColumnName { get; set; } = "VisualMissing";
 
+    /// <summary>
+    /// Optional text column naming each row's video. Questions of one video share its features, so the audio-visual
+    /// matching loss draws its negative pairs only from other videos; without the column every row counts as its own.
+    /// </summary>
+    /// <value>Default: <c>"VideoId"</c>; ignored when the data has no such column.</value>
+    public string VideoIdColumnName { get; set; } = "VideoId";
+
     /// <summary>Passes over the training data.</summary>
     /// <value>Default: 30.</value>
     public int Epochs { get; set; } = 30;

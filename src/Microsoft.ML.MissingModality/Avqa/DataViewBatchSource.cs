@@ -15,9 +15,12 @@ internal sealed class DataViewBatchSource : IBatchSource
     private readonly int _batchSize;
     private readonly int? _shuffleSeed;
     private readonly bool _skipUnknownAnswers;
+    private readonly string? _videoIdColumn;
 
-    public DataViewBatchSource(IDataView data, AvqaInputBinding binding, string labelColumn, int batchSize, int? shuffleSeed, bool skipUnknownAnswers)
+    public DataViewBatchSource(IDataView data, AvqaInputBinding binding, string labelColumn, int batchSize, int? shuffleSeed,
+        bool skipUnknownAnswers, string? videoIdColumn = null)
     {
+        _videoIdColumn = videoIdColumn;
         _skipUnknownAnswers = skipUnknownAnswers;
         _data = data;
         _binding = binding;
@@ -34,8 +37,8 @@ internal sealed class DataViewBatchSource : IBatchSource
         var batch = new TrainingBatch(_batchSize, _binding.AudioLength, _binding.VisualLength, _binding.QuestionLength, _binding.QuestionIsTokens);
         var random = _shuffleSeed is int seed && _data.CanShuffle ? new Random(unchecked(seed * 7919 + epoch)) : null;
         SkippedRows = 0;
-        using var cursor = _data.GetRowCursor(AvqaRowReader.Needed(_data.Schema, _binding, _labelColumn), random);
-        var reader = new AvqaRowReader(cursor, _binding, _labelColumn);
+        using var cursor = _data.GetRowCursor(AvqaRowReader.Needed(_data.Schema, _binding, _labelColumn, _videoIdColumn), random);
+        var reader = new AvqaRowReader(cursor, _binding, _labelColumn, _videoIdColumn);
         int slot = 0;
         while (cursor.MoveNext())
         {

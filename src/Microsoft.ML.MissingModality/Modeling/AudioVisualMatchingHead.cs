@@ -41,8 +41,9 @@ internal sealed class AudioVisualMatchingHead : nn.Module<Tensor, Tensor, Tensor
     /// <summary>
     /// The matching cross-entropy for audio and grounded visual segments <c>[B, T, hidden]</c>: pairs (a_i,t, v_i,t) are
     /// labelled 1 and (a_i,t, v_negatives[i],t) labelled 0. <paramref name="negatives"/> is int64 <c>[B]</c> with
-    /// <c>negatives[i] ≠ i</c> (see <see cref="DrawNegatives"/>). With batch size 1 there is no other video, so the loss
-    /// is 0 (and <paramref name="negatives"/> is ignored).
+    /// <c>negatives[i] ≠ i</c>, or -1 where sample i has no partner from another video (see <see cref="DrawNegatives(long, Generator?)"/>
+    /// and <see cref="DrawNegatives(IReadOnlyList{long}, Generator?)"/>); only samples with a partner take part, so
+    /// positives and negatives stay balanced. With no partner at all (e.g. batch size 1) the loss is 0.
     /// </summary>
     public Tensor Loss(Tensor audio, Tensor visual, Tensor negatives)
     {
@@ -51,8 +52,16 @@ internal sealed class AudioVisualMatchingHead : nn.Module<Tensor, Tensor, Tensor
             return zeros([], dtype: audio.dtype, device: audio.device);
         CheckNegatives(negatives, batch);
         using var scope = NewDisposeScope();
-        var positive = forward(audio, visual).flatten(0, -2);                                     // [B·T, 2]
-        var negative = forward(audio, visual.index_select(0, negatives.to(audio.device))).flatten(0, -2);
+        var cpuNegatives = negatives.cpu();
+        var rows = cpuNegatives.ge(0).nonzero().squeeze(-1);                                    // samples with a partner
+        if (rows.shape[0] == 0)
+            return zeros([], dtype: audio.dtype, device: audio.device).MoveToOuterDisposeScope();
+        var partners = cpuNegatives.index_select(0, rows);
+        rows = rows.to(audio.device);
+        partners = partners.to(audio.device);
+        var anchorAudio = audio.index_select(0, rows);
+        var positive = forward(anchorAudio, visual.index_select(0, rows)).flatten(0, -2);        // [K·T, 2]
+        var negative = forward(anchorAudio, visual.index_select(0, partners)).flatten(0, -2);
         var logits = cat([positive, negative], 0);
         var labels = cat([ones(positive.shape[0], dtype: int64, device: audio.device),
                           zeros(negative.shape[0], dtype: int64, device: audio.device)], 0);
@@ -74,6 +83,38 @@ internal sealed class AudioVisualMatchingHead : nn.Module<Tensor, Tensor, Tensor
         return empty_like(order).scatter_(0, order, successor).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Partners from <em>other videos</em>: <paramref name="videoKeys"/>[i] identifies sample i's video (questions of
+    /// the same video share features, so pairing them would teach "mismatch" on a matching pair). Visits the samples
+    /// in a random order π (from <paramref name="generator"/>) and gives each the next sample along π, cyclically,
+    /// whose video differs; -1 when every sample of the batch shows the same video. Returns int64 <c>[B]</c> on the CPU.
+    /// </summary>
+    public static Tensor DrawNegatives(IReadOnlyList<long> videoKeys, Generator? generator)
+    {
+        ArgumentNullException.ThrowIfNull(videoKeys);
+        int batch = videoKeys.Count;
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        long[] order;
+        using (var permutation = randperm(batch, dtype: int64, generator: generator))
+            order = permutation.data<long>().ToArray();
+        var partners = new long[batch];
+        for (int k = 0; k < batch; k++)
+        {
+            long sample = order[k];
+            partners[sample] = -1;
+            for (int step = 1; step < batch; step++)
+            {
+                long candidate = order[(k + step) % batch];
+                if (videoKeys[(int)candidate] != videoKeys[(int)sample])
+                {
+                    partners[sample] = candidate;
+                    break;
+                }
+            }
+        }
+        return tensor(partners, [batch]);
+    }
+
     private static void CheckNegatives(Tensor negatives, long batch)
     {
         ArgumentNullException.ThrowIfNull(negatives);
@@ -81,8 +122,8 @@ internal sealed class AudioVisualMatchingHead : nn.Module<Tensor, Tensor, Tensor
             throw new ArgumentException($"Negatives must be int64 [{batch}]; got {negatives.dtype} [{string.Join(",", negatives.shape)}].", nameof(negatives));
         using var scope = NewDisposeScope();
         var cpu = negatives.cpu();
-        if (cpu.min().item<long>() < 0 || cpu.max().item<long>() >= batch)
-            throw new ArgumentException($"Negatives must index the batch, 0..{batch - 1}.", nameof(negatives));
+        if (cpu.min().item<long>() < -1 || cpu.max().item<long>() >= batch)
+            throw new ArgumentException($"Negatives must index the batch, 0..{batch - 1}, or be -1 (no partner).", nameof(negatives));
         if (cpu.eq(arange(batch, dtype: int64)).any().item<bool>())
             throw new ArgumentException("A negative pairs a sample with itself (negatives[i] == i).", nameof(negatives));
     }

@@ -121,7 +121,7 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
     /// <summary>
     /// The training loss of AVST: CE(logits, answers) + MatchingLossWeight × matching CE. <paramref name="answers"/> is
     /// int64 <c>[B]</c>; <paramref name="negatives"/> pairs each sample with another one of the batch
-    /// (<see cref="DrawNegatives"/>); null leaves the matching term out.
+    /// (<see cref="DrawNegatives(IReadOnlyList{long}, Generator?)"/>); null leaves the matching term out.
     /// </summary>
     public Tensor Loss(AvstOutput output, Tensor answers, Tensor? negatives)
     {
@@ -159,8 +159,11 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
         return matching.Loss(output.AudioSegments, output.VisualSegments, negatives);
     }
 
-    /// <summary>Negative partners for a batch, never a sample itself; see <see cref="AudioVisualMatchingHead.DrawNegatives"/>.</summary>
+    /// <summary>Negative partners for a batch, never a sample itself; see <see cref="AudioVisualMatchingHead.DrawNegatives(long, Generator?)"/>.</summary>
     public static Tensor DrawNegatives(long batch, Generator? generator) => AudioVisualMatchingHead.DrawNegatives(batch, generator);
+
+    /// <summary>Negative partners from other videos; see <see cref="AudioVisualMatchingHead.DrawNegatives(IReadOnlyList{long}, Generator?)"/>.</summary>
+    public static Tensor DrawNegatives(IReadOnlyList<long> videoKeys, Generator? generator) => AudioVisualMatchingHead.DrawNegatives(videoKeys, generator);
 
     private void CheckTokens(Tensor tokens)
     {

@@ -99,8 +99,8 @@ internal static class AvstTrainingLoop
             using var scope = NewDisposeScope();
             var output = network.forward(BatchTensors.Inputs(batch, network.Config, device));
             var labels = BatchTensors.Labels(batch, device);
-            var pairs = AvstNetwork.DrawNegatives(batch.Count, negatives).to(device);
-            var loss = network.Loss(output, labels, batch.Count > 1 ? pairs : null);
+            var pairs = AvstNetwork.DrawNegatives(new ArraySegment<long>(batch.VideoKeys, 0, batch.Count), negatives).to(device);
+            var loss = network.Loss(output, labels, pairs);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

@@ -17,6 +17,7 @@ internal sealed class TrainingBatch
         Tokens = questionIsTokens ? new long[capacity * questionLength] : null;
         QuestionVector = questionIsTokens ? null : new float[capacity * questionLength];
         Labels = new long[capacity];
+        VideoKeys = new long[capacity];
     }
 
     public int Capacity { get; }
@@ -41,4 +42,10 @@ internal sealed class TrainingBatch
 
     /// <summary>Answer class ids in [0, classes); -1 for a row whose answer is unknown to the model.</summary>
     public long[] Labels { get; }
+
+    /// <summary>
+    /// Which video each row shows (equal keys, same video): the matching loss pairs rows only with other videos.
+    /// Rows of unknown video get keys of their own.
+    /// </summary>
+    public long[] VideoKeys { get; }
 }
