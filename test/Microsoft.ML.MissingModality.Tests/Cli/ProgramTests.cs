@@ -1,19 +1,12 @@
 using Microsoft.ML.MissingModality.Cli;
 using Microsoft.ML.MissingModality.Tests.Datasets;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Cli;
 
 [TestClass]
-public sealed class ProgramTests
+public sealed class ProgramTests : TempDirectoryTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Init() => _root = TestPaths.NewTempDirectory();
-
-    [TestCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
-
     private static (int Code, string Out, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
@@ -28,7 +21,7 @@ public sealed class ProgramTests
     [TestMethod]
     public void ImportMusicAvqa_GoodInput_ExitsZeroAndWritesDataset()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
 
         var (code, output, error) = Run(ImportArgs(f));
@@ -42,7 +35,7 @@ public sealed class ProgramTests
     [TestMethod]
     public void ImportMusicAvqa_CorruptNpy_ExitsOneWithLocatedMessageAndNoOutput()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
         File.WriteAllText(Path.Combine(f.AudioDir, "00000002.npy"), "garbage");
 
@@ -57,7 +50,7 @@ public sealed class ProgramTests
     [TestMethod]
     public void ImportMusicAvqa_ExistingOutput_ExitsOneAndKeepsIt()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
         Directory.CreateDirectory(f.OutDir);
         File.WriteAllText(Path.Combine(f.OutDir, "keep.txt"), "mine");

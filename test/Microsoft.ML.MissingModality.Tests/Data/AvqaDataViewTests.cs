@@ -1,23 +1,16 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Data;
 
 [TestClass]
-public sealed class AvqaDataViewTests
+public sealed class AvqaDataViewTests : TempDirectoryTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Init() => _root = TestPaths.NewTempDirectory();
-
-    [TestCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
-
     [TestMethod]
     public void LoadFromAvqaDataset_RoundTrip_ValuesEqualAndMissingIsZeroWithFlag()
     {
-        string dir = TestDatasets.Write(_root, videos: 10, perVideo: 3);
+        string dir = TestDatasets.Write(Root, videos: 10, perVideo: 3);
         var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train");
 
         var rows = DataViewReading.ReadAll(view);
@@ -47,7 +40,7 @@ public sealed class AvqaDataViewTests
     [TestMethod]
     public void Schema_VectorColumns_HaveKnownSizeAndShapeDimensions()
     {
-        string dir = TestDatasets.Write(_root, videos: 2, perVideo: 1);
+        string dir = TestDatasets.Write(Root, videos: 2, perVideo: 1);
         var schema = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train").Schema;
 
         CollectionAssert.AreEqual(AvqaColumns.All.ToArray(), schema.Select(c => c.Name).ToArray());
@@ -62,7 +55,7 @@ public sealed class AvqaDataViewTests
     [TestMethod]
     public void GetRowCursor_OnlyTextColumnsActive_NeverReadsVideosTable()
     {
-        string dir = TestDatasets.Write(_root, videos: 4, perVideo: 2);
+        string dir = TestDatasets.Write(Root, videos: 4, perVideo: 2);
         var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train");
 
         Assert.HasCount(8, DataViewReading.ReadIds(view));
@@ -75,7 +68,7 @@ public sealed class AvqaDataViewTests
     [TestMethod]
     public void GetRowCursor_AudioActiveOnly_NeverDecodesVisual()
     {
-        string dir = TestDatasets.Write(_root, videos: 4, perVideo: 2);
+        string dir = TestDatasets.Write(Root, videos: 4, perVideo: 2);
         var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train");
         using (var cursor = view.GetRowCursor([view.Schema[AvqaColumns.Audio]]))
         {
@@ -94,7 +87,7 @@ public sealed class AvqaDataViewTests
     [TestMethod]
     public void Shuffle_SameSeed_SameOrderAndAPermutation()
     {
-        string dir = TestDatasets.Write(_root, videos: 12, perVideo: 3);
+        string dir = TestDatasets.Write(Root, videos: 12, perVideo: 3);
         var ml = new MLContext(1);
         var inOrder = DataViewReading.ReadIds(ml.Data.LoadFromAvqaDataset(dir, "train"));
         var a = DataViewReading.ReadIds(ml.Data.LoadFromAvqaDataset(dir, "train", new AvqaReaderOptions { Shuffle = true, Seed = 7 }));
@@ -111,7 +104,7 @@ public sealed class AvqaDataViewTests
     [TestMethod]
     public void Shuffle_SuccessiveCursors_DifferButAreDeterministic()
     {
-        string dir = TestDatasets.Write(_root, videos: 12, perVideo: 3);
+        string dir = TestDatasets.Write(Root, videos: 12, perVideo: 3);
         var ml = new MLContext(1);
         var options = new AvqaReaderOptions { Shuffle = true, Seed = 3 };
         var view1 = ml.Data.LoadFromAvqaDataset(dir, "train", options);
@@ -128,7 +121,7 @@ public sealed class AvqaDataViewTests
     public void VideoCache_SmallBudget_HoldsOneGroupAndStillReadsCorrectly()
     {
         // 12 videos in row groups of 3 (4 groups of 3 × 32 floats = 384 bytes each); a 500-byte budget holds one group.
-        string dir = TestDatasets.Write(_root, videos: 12, perVideo: 2);
+        string dir = TestDatasets.Write(Root, videos: 12, perVideo: 2);
         var ml = new MLContext(1);
         var view = ml.Data.LoadFromAvqaDataset(dir, "train", new AvqaReaderOptions { Shuffle = true, Seed = 1, VideoCacheBytes = 500 });
 
@@ -147,7 +140,7 @@ public sealed class AvqaDataViewTests
     [TestMethod]
     public void VideoCache_LargeBudget_LoadsEachGroupOnce()
     {
-        string dir = TestDatasets.Write(_root, videos: 12, perVideo: 2);
+        string dir = TestDatasets.Write(Root, videos: 12, perVideo: 2);
         var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train", new AvqaReaderOptions { Shuffle = true, Seed = 1 });
 
         DataViewReading.ReadAll(view);
@@ -159,7 +152,7 @@ public sealed class AvqaDataViewTests
     [TestMethod]
     public void LoadFromAvqaDataset_UnknownSplit_NamesManifestAndSplits()
     {
-        string dir = TestDatasets.Write(_root, videos: 1, perVideo: 1);
+        string dir = TestDatasets.Write(Root, videos: 1, perVideo: 1);
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => new MLContext(1).Data.LoadFromAvqaDataset(dir, "val"));
 

@@ -1,20 +1,13 @@
 using Microsoft.ML.MissingModality.Data;
 using Parquet;
 using Parquet.Schema;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Data;
 
 [TestClass]
-public sealed class BadParquetInputTests
+public sealed class BadParquetInputTests : TempDirectoryTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Init() => _root = TestPaths.NewTempDirectory();
-
-    [TestCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
-
     private static MLContext Ml => new(1);
 
     private static void ReadEverything(string dir) => DataViewReading.ReadAll(Ml.Data.LoadFromAvqaDataset(dir, "train"));
@@ -45,7 +38,7 @@ public sealed class BadParquetInputTests
     [TestMethod]
     public void Load_MissingColumn_NamesFileAndColumn()
     {
-        string dir = TestDatasets.Write(_root, 1, 1);
+        string dir = TestDatasets.Write(Root, 1, 1);
         WriteQuestions(dir, ["question_id", "video_id", "question", "template", "answer"], [["7", "v0000", "q?", "t", "yes"]]);
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => Ml.Data.LoadFromAvqaDataset(dir, "train"));
@@ -58,7 +51,7 @@ public sealed class BadParquetInputTests
     [TestMethod]
     public void Load_MistypedColumn_NamesFileColumnAndTypes()
     {
-        string dir = TestDatasets.Write(_root, 1, 1);
+        string dir = TestDatasets.Write(Root, 1, 1);
         WriteQuestions(dir, [.. DatasetSchema.QuestionColumns], [Row("Audio/Counting")], "question_id");
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => Ml.Data.LoadFromAvqaDataset(dir, "train"));
@@ -71,7 +64,7 @@ public sealed class BadParquetInputTests
     [TestMethod]
     public void Read_UnknownQuestionType_NamesFileColumnRow()
     {
-        string dir = TestDatasets.Write(_root, 1, 1);
+        string dir = TestDatasets.Write(Root, 1, 1);
         WriteQuestions(dir, [.. DatasetSchema.QuestionColumns], [Row("Audio/Counting"), Row("Audio/Singing")]);
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => ReadEverything(dir));
@@ -84,7 +77,7 @@ public sealed class BadParquetInputTests
     /// <summary>A dataset whose videos table (no metadata) holds v0 and v1 with the given audio and no visual; one question on v1.</summary>
     private async Task<string> WriteRawVideos(float[] audio0, float[] audio1)
     {
-        string dir = TestDatasets.Write(Path.Combine(_root, "raw"), 1, 1);
+        string dir = TestDatasets.Write(Path.Combine(Root, "raw"), 1, 1);
         var schema = ParquetTables.VideoSchema(out var id, out var audio, out var visual);
         string path = Path.Combine(dir, "train.videos.parquet");
         File.Delete(path);
@@ -132,7 +125,7 @@ public sealed class BadParquetInputTests
     [TestMethod]
     public void Load_ShapeMetadataDisagreesWithManifest_NamesFile()
     {
-        string dir = TestDatasets.Write(_root, 1, 1);
+        string dir = TestDatasets.Write(Root, 1, 1);
         string manifest = Path.Combine(dir, "dataset.json");
         File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"audioDim\": 4", "\"audioDim\": 5"));
 
@@ -144,7 +137,7 @@ public sealed class BadParquetInputTests
     [TestMethod]
     public void Load_TruncatedFile_NamesFile()
     {
-        string dir = TestDatasets.Write(_root, 3, 1);
+        string dir = TestDatasets.Write(Root, 3, 1);
         string path = Path.Combine(dir, "train.questions.parquet");
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
@@ -158,7 +151,7 @@ public sealed class BadParquetInputTests
     [TestMethod]
     public void Read_CorruptColumnChunk_NamesFileColumnRow()
     {
-        string dir = TestDatasets.Write(_root, 9, 1);
+        string dir = TestDatasets.Write(Root, 9, 1);
         string path = Path.Combine(dir, "train.videos.parquet");
         var bytes = File.ReadAllBytes(path);
         for (int i = 8; i < bytes.Length / 2; i++)
@@ -176,7 +169,7 @@ public sealed class BadParquetInputTests
     [TestMethod]
     public void Load_NoManifest_NamesFile()
     {
-        var e = Assert.ThrowsExactly<AvqaDataException>(() => Ml.Data.LoadFromAvqaDataset(_root, "train"));
+        var e = Assert.ThrowsExactly<AvqaDataException>(() => Ml.Data.LoadFromAvqaDataset(Root, "train"));
         StringAssert.Contains(e.Message, "dataset.json");
     }
 }

@@ -1,18 +1,11 @@
 using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Data;
 
 [TestClass]
-public sealed class DatasetWriterTests
+public sealed class DatasetWriterTests : TempDirectoryTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Init() => _root = TestPaths.NewTempDirectory();
-
-    [TestCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
-
     private static void AssertLocated(AvqaDataException e, string file, string column, long row)
     {
         Assert.AreEqual(file, e.File);
@@ -25,7 +18,7 @@ public sealed class DatasetWriterTests
 
     private AvqaDataException FailWriting(Action<DatasetSplitWriter> write)
     {
-        using var writer = DatasetWriter.Create(Path.Combine(_root, "ds"), TestDatasets.Shape);
+        using var writer = DatasetWriter.Create(Path.Combine(Root, "ds"), TestDatasets.Shape);
         using var split = writer.BeginSplit("train");
         split.WriteVideo(TestDatasets.Video(0));
         split.WriteQuestion(TestDatasets.Question(0, 0));
@@ -35,7 +28,7 @@ public sealed class DatasetWriterTests
     [TestMethod]
     public void Complete_WritesManifestWithCountsPerType()
     {
-        string dir = TestDatasets.Write(_root, videos: 6, perVideo: 3);
+        string dir = TestDatasets.Write(Root, videos: 6, perVideo: 3);
 
         var manifest = DatasetManifest.Load(dir);
 
@@ -53,20 +46,20 @@ public sealed class DatasetWriterTests
         Assert.AreEqual(1L, split.QuestionTypes["Audio/Counting"]); // (v + k) % 9 == 0 only for v = 0, k = 0
         CollectionAssert.AreEquivalent(new[] { "dataset.json", "train.videos.parquet", "train.questions.parquet" },
             Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
-        Assert.HasCount(1, Directory.GetFileSystemEntries(_root)); // no temporary folder left beside it
+        Assert.HasCount(1, Directory.GetFileSystemEntries(Root)); // no temporary folder left beside it
     }
 
     [TestMethod]
     public void Dispose_WithoutComplete_LeavesNothing()
     {
-        using (var writer = DatasetWriter.Create(Path.Combine(_root, "ds"), TestDatasets.Shape))
+        using (var writer = DatasetWriter.Create(Path.Combine(Root, "ds"), TestDatasets.Shape))
         {
             var split = writer.BeginSplit("train");
             split.WriteVideo(TestDatasets.Video(0));
             // no Complete: an exception would get here the same way
         }
 
-        Assert.IsEmpty(Directory.GetFileSystemEntries(_root));
+        Assert.IsEmpty(Directory.GetFileSystemEntries(Root));
     }
 
     [TestMethod]
@@ -74,37 +67,37 @@ public sealed class DatasetWriterTests
     {
         Assert.ThrowsExactly<AvqaDataException>(() =>
         {
-            using var writer = DatasetWriter.Create(Path.Combine(_root, "ds"), TestDatasets.Shape, new DatasetWriterOptions { VideoRowGroupSize = 2 });
+            using var writer = DatasetWriter.Create(Path.Combine(Root, "ds"), TestDatasets.Shape, new DatasetWriterOptions { VideoRowGroupSize = 2 });
             using var split = writer.BeginSplit("train");
             for (int v = 0; v < 5; v++)
                 split.WriteVideo(TestDatasets.Video(v));
             split.WriteVideo(new VideoFeatures("bad", new float[3], null));
         });
 
-        Assert.IsEmpty(Directory.GetFileSystemEntries(_root));
+        Assert.IsEmpty(Directory.GetFileSystemEntries(Root));
     }
 
     [TestMethod]
     public void Create_ExistingDataset_RefusesAndKeepsIt()
     {
-        string dir = TestDatasets.Write(_root, videos: 2, perVideo: 1);
+        string dir = TestDatasets.Write(Root, videos: 2, perVideo: 1);
         string before = File.ReadAllText(Path.Combine(dir, "dataset.json"));
 
         Assert.ThrowsExactly<IOException>(() => DatasetWriter.Create(dir, TestDatasets.Shape));
 
         Assert.AreEqual(before, File.ReadAllText(Path.Combine(dir, "dataset.json")));
-        Assert.HasCount(1, Directory.GetFileSystemEntries(_root));
+        Assert.HasCount(1, Directory.GetFileSystemEntries(Root));
     }
 
     [TestMethod]
     public void Create_ExistingDatasetWithOverwrite_ReplacesIt()
     {
-        TestDatasets.Write(_root, videos: 2, perVideo: 1);
+        TestDatasets.Write(Root, videos: 2, perVideo: 1);
 
-        string dir = TestDatasets.Write(_root, videos: 3, perVideo: 2, new DatasetWriterOptions { Overwrite = true });
+        string dir = TestDatasets.Write(Root, videos: 3, perVideo: 2, new DatasetWriterOptions { Overwrite = true });
 
         Assert.AreEqual(6L, DatasetManifest.Load(dir).Splits["train"].Questions);
-        Assert.HasCount(1, Directory.GetFileSystemEntries(_root));
+        Assert.HasCount(1, Directory.GetFileSystemEntries(Root));
     }
 
     [TestMethod]

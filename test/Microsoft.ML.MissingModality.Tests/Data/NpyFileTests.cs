@@ -1,18 +1,11 @@
 using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Data;
 
 [TestClass]
-public sealed class NpyFileTests
+public sealed class NpyFileTests : TempDirectoryTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Init() => _root = TestPaths.NewTempDirectory();
-
-    [TestCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
-
     [TestMethod]
     [DataRow(1, false)]
     [DataRow(1, true)]
@@ -24,7 +17,7 @@ public sealed class NpyFileTests
     {
         int[] shape = [3, 4, 2];
         float[] values = Enumerable.Range(0, 24).Select(i => i * 0.5f).ToArray();
-        string path = Path.Combine(_root, "a.npy");
+        string path = Path.Combine(Root, "a.npy");
         NpyWriter.Write(path, shape, values, version, fortran);
 
         var array = NpyFile.Read(path);
@@ -36,7 +29,7 @@ public sealed class NpyFileTests
     [TestMethod]
     public void Read_Truncated_NamesFile()
     {
-        string path = Path.Combine(_root, "a.npy");
+        string path = Path.Combine(Root, "a.npy");
         NpyWriter.Write(path, [10, 4], new float[40]);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length - 7)]);
@@ -50,7 +43,7 @@ public sealed class NpyFileTests
     [TestMethod]
     public void Read_NotNpy_NamesFile()
     {
-        string path = Path.Combine(_root, "a.npy");
+        string path = Path.Combine(Root, "a.npy");
         File.WriteAllText(path, "hello, this is not numpy");
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => NpyFile.Read(path));
@@ -62,7 +55,7 @@ public sealed class NpyFileTests
     [TestMethod]
     public void Read_IntegerDtype_Fails()
     {
-        string path = Path.Combine(_root, "a.npy");
+        string path = Path.Combine(Root, "a.npy");
         NpyWriter.Write(path, [2], new float[2]);
         var bytes = File.ReadAllBytes(path);
         int at = System.Text.Encoding.Latin1.GetString(bytes).IndexOf("<f4", StringComparison.Ordinal);

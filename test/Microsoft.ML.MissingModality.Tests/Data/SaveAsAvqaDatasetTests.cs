@@ -1,25 +1,18 @@
 using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Data;
 
 [TestClass]
-public sealed class SaveAsAvqaDatasetTests
+public sealed class SaveAsAvqaDatasetTests : TempDirectoryTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Init() => _root = TestPaths.NewTempDirectory();
-
-    [TestCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
-
     [TestMethod]
     public void SaveAsAvqaDataset_LoadedView_RoundTripsRowsShapeAndMissingFlags()
     {
         var ml = new MLContext(1);
-        string source = TestDatasets.Write(_root, videos: 7, perVideo: 2);
+        string source = TestDatasets.Write(Root, videos: 7, perVideo: 2);
         var view = ml.Data.LoadFromAvqaDataset(source, "train");
-        string copy = Path.Combine(_root, "copy");
+        string copy = Path.Combine(Root, "copy");
 
         var manifest = ml.Data.SaveAsAvqaDataset(view, copy, "val");
 
@@ -44,9 +37,9 @@ public sealed class SaveAsAvqaDatasetTests
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(new[] { new { QuestionId = "1" } });
 
-        var e = Assert.ThrowsExactly<AvqaDataException>(() => ml.Data.SaveAsAvqaDataset(data, Path.Combine(_root, "x"), shape: TestDatasets.Shape));
+        var e = Assert.ThrowsExactly<AvqaDataException>(() => ml.Data.SaveAsAvqaDataset(data, Path.Combine(Root, "x"), shape: TestDatasets.Shape));
 
         Assert.AreEqual(AvqaColumns.VideoId, e.Column);
-        Assert.IsEmpty(Directory.GetFileSystemEntries(_root));
+        Assert.IsEmpty(Directory.GetFileSystemEntries(Root));
     }
 }

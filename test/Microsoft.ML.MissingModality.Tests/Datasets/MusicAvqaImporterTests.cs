@@ -1,20 +1,13 @@
 using Microsoft.ML.MissingModality.Data;
 using Microsoft.ML.MissingModality.Datasets;
 using Microsoft.ML.MissingModality.Tests.Data;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Datasets;
 
 [TestClass]
-public sealed class MusicAvqaImporterTests
+public sealed class MusicAvqaImporterTests : TempDirectoryTest
 {
-    private string _root = "";
-
-    [TestInitialize]
-    public void Init() => _root = TestPaths.NewTempDirectory();
-
-    [TestCleanup]
-    public void Cleanup() => Directory.Delete(_root, recursive: true);
-
     private static MusicAvqaImportOptions Options(MusicAvqaFixture f, int segments = 3) => new()
     {
         QuestionsPath = f.QuestionsPath,
@@ -27,7 +20,7 @@ public sealed class MusicAvqaImporterTests
     [TestMethod]
     public void Import_GeneratedFixtures_WritesSubsampledFeaturesAndFilledQuestions()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3, 2, 2]);
 
         var result = MusicAvqaImporter.Import(Options(f));
@@ -64,7 +57,7 @@ public sealed class MusicAvqaImporterTests
     [TestMethod]
     public void Import_PooledVisual_ShapeIsTC()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([5]);
 
         var result = MusicAvqaImporter.Import(Options(f, segments: 2));
@@ -75,7 +68,7 @@ public sealed class MusicAvqaImporterTests
     [TestMethod]
     public void Import_FailOnMissing_NamesFileAndLeavesNothing()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
         var options = Options(f);
         options.MissingFeatures = MissingFeaturePolicy.Fail;
@@ -89,7 +82,7 @@ public sealed class MusicAvqaImporterTests
     [TestMethod]
     public void Import_UnknownTypeString_NamesFileFieldRecord()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
         f.WriteQuestions(("00000001", 1, "Audio", "Counting", "How many?", [], "two"), ("00000001", 2, "Audio", "Singing", "Who sings?", [], "me"));
 
@@ -104,7 +97,7 @@ public sealed class MusicAvqaImporterTests
     [TestMethod]
     public void Import_DuplicateQuestionIds_NamesFileFieldRecord()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
         f.WriteQuestions(("00000001", 1, "Audio", "Counting", "How many?", [], "two"), ("00000002", 1, "Audio", "Counting", "How many?", [], "one"));
 
@@ -117,7 +110,7 @@ public sealed class MusicAvqaImporterTests
     [TestMethod]
     public void Import_CorruptNpy_NamesFileAndLeavesNothing()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
         string bad = Path.Combine(f.VisualDir, "00000003.npy");
         var bytes = File.ReadAllBytes(bad);
@@ -127,13 +120,13 @@ public sealed class MusicAvqaImporterTests
 
         Assert.AreEqual(bad, e.File);
         Assert.IsFalse(Directory.Exists(f.OutDir));
-        Assert.HasCount(0, Directory.GetDirectories(_root).Where(d => Path.GetFileName(d).StartsWith('.')));
+        Assert.HasCount(0, Directory.GetDirectories(Root).Where(d => Path.GetFileName(d).StartsWith('.')));
     }
 
     [TestMethod]
     public void Import_NaNInNpy_NamesFileAndTimeStep()
     {
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         f.WriteStandard([3]);
         var values = Enumerable.Range(0, 12 * 4).Select(i => (float)i).ToArray();
         values[4 * 4 + 2] = float.NaN; // time step 4 is kept
@@ -150,7 +143,7 @@ public sealed class MusicAvqaImporterTests
     public void Import_RealMusicAvqaVal_ImportsVideosWithFeaturesAndCountsTheRest()
     {
         string json = TestPaths.RequireMusicAvqaVal();
-        var f = new MusicAvqaFixture(_root);
+        var f = new MusicAvqaFixture(Root);
         File.Copy(json, f.QuestionsPath);
         var all = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json)).RootElement.EnumerateArray().ToArray();
         var videos = all.Select(e => e.GetProperty("video_id").GetString()!).Distinct().Order(StringComparer.Ordinal).Take(5).ToArray();
