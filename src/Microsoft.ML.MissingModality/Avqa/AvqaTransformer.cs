@@ -80,6 +80,8 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
         ];
     }
 
+    private protected override bool ScoresInBatches => true;
+
     private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new AvqaBatchScorer(this, _batchSize);
 
     private protected override Delegate MakeOutputGetter(DataViewRow input, int outputIndex)

@@ -88,6 +88,8 @@ public sealed class LinearRecallTransformer : RowMappingTransformerBase, ILoadab
         return getter;
     }
 
+    private protected override bool ScoresInBatches => true;
+
     private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) =>
         new BatchScorer(this, ScoringBatchSize);
 

@@ -43,11 +43,15 @@ public abstract class RowMappingTransformerBase : RowToRowTransformerBase, ITran
     private protected abstract void SaveCore(ModelWriter writer);
 
     /// <summary>
-    /// A scorer that computes the outputs for many rows in one call, or null to score row by row. When there is one,
-    /// <see cref="Transform"/> reads <see cref="ScoringBatchSize"/> rows ahead and scores them together; prediction
-    /// engines still go row by row through the mapper.
+    /// Whether <see cref="CreateBatchScorer"/> is implemented. When it is, <see cref="Transform"/> reads
+    /// <see cref="ScoringBatchSize"/> rows ahead and scores them together; prediction engines still go row by row
+    /// through the mapper. (A flag rather than a trial call: a scorer allocates its batch buffers.)
     /// </summary>
-    private protected virtual IBatchScorer? CreateBatchScorer(DataViewSchema inputSchema) => null;
+    private protected virtual bool ScoresInBatches => false;
+
+    /// <summary>A scorer computing the outputs of many rows in one call; one per cursor.</summary>
+    private protected virtual IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) =>
+        throw new NotSupportedException($"{GetType().Name} scores row by row.");
 
     /// <summary>Rows scored per call by <see cref="Transform"/> when a batch scorer exists.</summary>
     private protected virtual int ScoringBatchSize => 64;
@@ -70,13 +74,11 @@ public abstract class RowMappingTransformerBase : RowToRowTransformerBase, ITran
     {
         Host.CheckValue(input, nameof(input));
         ValidateInputSchema(input.Schema);
-        var probe = CreateBatchScorer(input.Schema);
-        if (probe is null)
+        if (!ScoresInBatches)
             return base.Transform(input);
-        probe.Dispose();
         var present = InputColumnNames.Where(name => input.Schema.GetColumnOrNull(name) is not null).ToArray();
         return new BatchedTransformDataView(input, GetOutputColumns(input.Schema), present, ScoringBatchSize,
-            () => CreateBatchScorer(input.Schema)!);
+            () => CreateBatchScorer(input.Schema));
     }
 
     /// <summary>Part of ML.NET's persistence contract; call <c>MLContext.Model.Save</c> instead.</summary>
