@@ -1,11 +1,16 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Components;
 using Microsoft.ML.MissingModality.Scoring;
 using Microsoft.ML.MissingModality.Training;
 using TorchSharp;
 
 namespace Microsoft.ML.MissingModality.Avqa;
 
-/// <summary>Scores up to <c>capacity</c> rows per forward pass of the AVST network (eval mode, no_grad).</summary>
+/// <summary>
+/// Scores up to <c>capacity</c> rows per forward pass of the AVST network (eval mode, no_grad). A row flagged
+/// audio-missing is answered from its recalled audio and real picture, visual-missing from its real audio and
+/// recalled picture, when the model was trained with recalled features; otherwise from zeros (AVST's rule).
+/// </summary>
 internal sealed class AvqaBatchScorer : IBatchScorer
 {
     private readonly AvqaTransformer _owner;
@@ -13,14 +18,14 @@ internal sealed class AvqaBatchScorer : IBatchScorer
     private readonly float[] _probabilities;
     private readonly uint[] _predicted;
     private readonly int _answers;
-    private AvqaRowReader? _reader;
+    private BatchRowReader? _reader;
     private DataViewRow? _readerRow;
 
     public AvqaBatchScorer(AvqaTransformer owner, int capacity)
     {
         _owner = owner;
         var b = owner.Binding;
-        _batch = new TrainingBatch(capacity, b.AudioLength, b.VisualLength, b.QuestionLength, b.QuestionIsTokens);
+        _batch = new TrainingBatch(capacity, b.AudioLength, b.VisualLength, b.QuestionLength, b.QuestionIsTokens, b.HasRecalled);
         _answers = owner.Answers.Count;
         _probabilities = new float[capacity * _answers];
         _predicted = new uint[capacity];
@@ -30,7 +35,7 @@ internal sealed class AvqaBatchScorer : IBatchScorer
     {
         if (!ReferenceEquals(input, _readerRow))
         {
-            _reader = new AvqaRowReader(input, _owner.Binding, labelColumn: null);
+            _reader = new BatchRowReader(input, _owner.Binding, labelColumn: null);
             _readerRow = input;
         }
         _reader!.Fill(_batch, slot);
@@ -39,6 +44,7 @@ internal sealed class AvqaBatchScorer : IBatchScorer
     public void ScoreBatch(int count)
     {
         _batch.Count = count;
+        _batch.SubstituteRecalledForMissing();
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var network = _owner.Network;

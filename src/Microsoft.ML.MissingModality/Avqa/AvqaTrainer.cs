@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Components;
 using Microsoft.ML.MissingModality.Internal;
 using Microsoft.ML.MissingModality.Modeling;
 using Microsoft.ML.MissingModality.Training;
@@ -17,35 +18,32 @@ namespace Microsoft.ML.MissingModality.Avqa;
 /// <item><term>Question</term><description>vector of keys (word ids) or known-size vector of Single</description></item>
 /// <item><term>Audio</term><description>known-size vector of Single with dimensions [T, A]</description></item>
 /// <item><term>Visual</term><description>known-size vector of Single with dimensions [T, C, H, W] or [T, C]</description></item>
-/// <item><term>AudioMissing, VisualMissing (optional)</term><description>Boolean; a flagged modality is fed as zeros</description></item>
+/// <item><term>AudioMissing, VisualMissing (optional)</term><description>Boolean; a flagged modality is fed as zeros, or replaced by its recalled version</description></item>
+/// <item><term>RecalledAudio, RecalledVisual (optional)</term><description>the recallers' outputs, same shapes as Audio and Visual: training follows Eq. 8</description></item>
 /// <item><term>Output: Score</term><description>vector of Single, one probability per answer</description></item>
 /// <item><term>Output: PredictedLabel</term><description>key of the label's type, with its answer texts as key values</description></item>
 /// </list>
 /// Training runs on the device chosen from the MLContext (<c>GpuDeviceId</c>, <c>FallbackToCpu</c>), in batches,
 /// with AVST's optimiser (Adam, step decay) and loss (answer cross-entropy + 0.5 × audio-visual matching).
-/// Per-epoch loss and accuracy go to the MLContext log and <see cref="AvqaTrainerOptions.Progress"/>.
+/// Per-epoch loss and accuracy go to the MLContext log and <see cref="TorchComponentOptions.Progress"/>.
 /// </remarks>
-public sealed class AvqaTrainer : IEstimator<AvqaTransformer>
+public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
 {
-    private readonly MLContext _context;
     private readonly AvqaTrainerOptions _options;
 
     internal AvqaTrainer(MLContext context, AvqaTrainerOptions options)
+        : base(context, options, nameof(AvqaTrainer))
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _context = context;
         _options = options;
     }
 
     /// <summary>Trains on <paramref name="input"/> (validating on the options' validation set, if any).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or shape; the message names it.</exception>
     /// <exception cref="InvalidDataException">A value is NaN or infinite, or no row has a known answer.</exception>
-    public AvqaTransformer Fit(IDataView input)
+    public override AvqaTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var binding = AvqaInputBinding.FromSchema(input.Schema, _options);
+        var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames);
         string[] answers = AnswerNames(input.Schema, _options.LabelColumnName);
         if (_options.ValidationSet is { } validationSet)
         {
@@ -55,9 +53,9 @@ public sealed class AvqaTrainer : IEstimator<AvqaTransformer>
                     $"The validation set's label column '{_options.LabelColumnName}' uses another answer dictionary; transform it with the pipeline fitted on the training data.");
         }
 
-        int seed = _options.Seed ?? HostLog.ContextSeed(_context) ?? 0;
-        var device = MLContextDevice.Select(_context);
-        var config = binding.ToConfig(_options, answers.Length);
+        int seed = ResolveSeed();
+        var device = SelectDevice();
+        var config = binding.ToAvstConfig(_options.HiddenSize, _options.Dropout, _options.MatchingLossWeight, answers.Length);
         AvstNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new AvstNetwork(config, initialization);
@@ -65,29 +63,17 @@ public sealed class AvqaTrainer : IEstimator<AvqaTransformer>
             skipUnknownAnswers: true, _options.VideoIdColumnName);
         var validation = _options.ValidationSet is null ? null
             : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
-        var schedule = new TrainingSchedule
-        {
-            Epochs = _options.Epochs,
-            LearningRate = _options.LearningRate,
-            LearningRateStepEpochs = _options.LearningRateStepEpochs,
-            LearningRateDecay = _options.LearningRateDecay,
-            EarlyStoppingPatience = _options.EarlyStoppingPatience,
-            Seed = seed,
-        };
-        HostLog.Info(_context, nameof(AvqaTrainer), $"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {answers.Length} answers.");
-        int? stepsPerEpoch = input.GetRowCount() is long rows ? (int)((rows + _options.BatchSize - 1) / _options.BatchSize) : null;
-        AvstTrainingLoop.Train(network, schedule, train, validation, device, report =>
-        {
-            HostLog.Info(_context, nameof(AvqaTrainer), report.ToString());
-            _options.Progress?.Invoke(report);
-        }, _options.StepProgress, stepsPerEpoch);
+        Info($"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {answers.Length} answers" +
+            (binding.HasRecalled ? $", Eq. 8 with recalled '{binding.RecalledAudioColumn}' and '{binding.RecalledVisualColumn}'." : "."));
+        using (var objective = new AvstObjective(network, seed))
+            Train(objective, train, validation, device, seed, input.GetRowCount());
         if (train.SkippedRows > 0)
-            HostLog.Warning(_context, nameof(AvqaTrainer), $"{train.SkippedRows} training rows per epoch had no known answer and were skipped.");
-        return new AvqaTransformer(_context, binding, answers, network, _options.BatchSize);
+            Warning($"{train.SkippedRows} training rows per epoch had no known answer and were skipped.");
+        return new AvqaTransformer(Context, binding, answers, network, _options.BatchSize);
     }
 
     /// <summary>The input shape plus <c>Score</c> and <c>PredictedLabel</c>.</summary>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         if (!inputSchema.TryFindColumn(_options.LabelColumnName, out var label) || !label.IsKey)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Components;
 using Microsoft.ML.MissingModality.Internal;
 using Microsoft.ML.MissingModality.Modeling;
 using Microsoft.ML.MissingModality.Scoring;
@@ -24,19 +25,22 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
     internal const string LoaderSignature = "AvqaTransformer";
     private const string WeightsEntry = "AvstWeights";
 
+    // 0x00010002 adds the recalled columns (Eq. 8); 0x00010001 zips (AVST alone) still load.
+    private const uint WithRecalledColumns = 0x00010002;
+
     internal static readonly TransformerVersion FormatVersion =
-        new(ModelSignature: "AVQAAVST", VersionWritten: 0x00010001, OldestReadable: 0x00010001, LoaderSignature);
+        new(ModelSignature: "AVQAAVST", VersionWritten: WithRecalledColumns, OldestReadable: 0x00010001, LoaderSignature);
 
     static TransformerVersion ILoadableTransformer<AvqaTransformer>.FormatVersion => FormatVersion;
 
-    private readonly AvqaInputBinding _binding;
+    private readonly FeatureBinding _binding;
     private readonly string[] _answers;
     private readonly AvstNetwork _network;
     private readonly torch.Device _device;
     private readonly int _batchSize;
     private readonly ConditionalWeakTable<DataViewRow, SingleRowScorer> _rowScorers = new();
 
-    internal AvqaTransformer(IHostEnvironment environment, AvqaInputBinding binding, string[] answers, AvstNetwork network, int batchSize)
+    internal AvqaTransformer(IHostEnvironment environment, FeatureBinding binding, string[] answers, AvstNetwork network, int batchSize)
         : base(environment, nameof(AvqaTransformer))
     {
         _binding = binding;
@@ -53,7 +57,7 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
 
     internal AvstNetwork Network => _network;
 
-    internal AvqaInputBinding Binding => _binding;
+    internal FeatureBinding Binding => _binding;
 
     private protected override TransformerVersion Version => FormatVersion;
 
@@ -84,32 +88,8 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
 
     private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new AvqaBatchScorer(this, _batchSize);
 
-    private protected override Delegate MakeOutputGetter(DataViewRow input, int outputIndex)
-    {
-        var scorer = _rowScorers.GetValue(input, row => new SingleRowScorer(this, row));
-        return scorer.Inner.MakeOutputGetter(outputIndex, () =>
-        {
-            scorer.EnsureScored();
-            return 0;
-        });
-    }
-
-    /// <summary>Scores the current row of a prediction engine's input once, however many outputs ask for it.</summary>
-    private sealed class SingleRowScorer(AvqaTransformer owner, DataViewRow row)
-    {
-        private long _scoredPosition = -1;
-
-        public AvqaBatchScorer Inner { get; } = new(owner, capacity: 1);
-
-        public void EnsureScored()
-        {
-            if (_scoredPosition == row.Position && row.Position >= 0)
-                return;
-            Inner.AddRow(row, 0);
-            Inner.ScoreBatch(1);
-            _scoredPosition = row.Position;
-        }
-    }
+    private protected override Delegate MakeOutputGetter(DataViewRow input, int outputIndex) =>
+        _rowScorers.GetValue(input, row => new SingleRowScorer(row, new AvqaBatchScorer(this, capacity: 1))).MakeOutputGetter(outputIndex);
 
     private protected override void SaveCore(ModelWriter writer)
     {
@@ -122,18 +102,21 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
         w.Write(config.Dropout);
         w.Write(config.MatchingLossWeight);
         w.Write(_batchSize);
+        _binding.WriteRecalled(w);
         writer.WriteModule(WeightsEntry, _network);
     }
 
     static AvqaTransformer ILoadableTransformer<AvqaTransformer>.Load(IHostEnvironment environment, ModelReader reader)
     {
         var r = reader.Reader;
-        var binding = AvqaInputBinding.Read(r);
+        var binding = FeatureBinding.Read(r);
         var answers = new string[r.ReadInt32()];
         for (int i = 0; i < answers.Length; i++) answers[i] = r.ReadString();
         var options = new AvqaTrainerOptions { HiddenSize = r.ReadInt32(), Dropout = r.ReadDouble(), MatchingLossWeight = r.ReadDouble() };
         int batchSize = r.ReadInt32();
-        var network = new AvstNetwork(binding.ToConfig(options, answers.Length));
+        if (reader.VersionWritten >= WithRecalledColumns)
+            binding = binding.ReadRecalled(r);
+        var network = new AvstNetwork(binding.ToAvstConfig(options.HiddenSize, options.Dropout, options.MatchingLossWeight, answers.Length));
         reader.ReadModule(WeightsEntry, network);
         return new AvqaTransformer(environment, binding, answers, network, batchSize);
     }

@@ -33,7 +33,8 @@ internal sealed class BatchedTransformDataView : IDataView
 
     public DataViewSchema Schema { get; }
 
-    public bool CanShuffle => false;
+    /// <summary>As the source: rows are scored in the order the source's cursor gives them, shuffled or not.</summary>
+    public bool CanShuffle => _source.CanShuffle;
 
     public long? GetRowCount() => _source.GetRowCount();
 
@@ -48,7 +49,7 @@ internal sealed class BatchedTransformDataView : IDataView
             foreach (string name in _scorerInputs)
                 sourceNeeded.Add(_source.Schema[name].Index);
         }
-        var cursor = _source.GetRowCursor(sourceNeeded.Select(i => _source.Schema[i]));
+        var cursor = _source.GetRowCursor(sourceNeeded.Select(i => _source.Schema[i]), rand);
         return new Cursor(this, cursor, needed.Where(i => i < sourceCount).ToArray(), anyOutput ? _createScorer() : null);
     }
 

@@ -7,21 +7,37 @@ namespace Microsoft.ML.MissingModality.Training;
 /// <summary>Turns a <see cref="TrainingBatch"/>'s arrays into tensors on a device (inside the caller's dispose scope).</summary>
 internal static class BatchTensors
 {
-    public static AvstBatch Inputs(TrainingBatch batch, AvstConfig config, Device device)
+    public static AvstBatch Inputs(TrainingBatch batch, AvstConfig config, Device device) =>
+        AvstBatch.FromFlat(Rows(batch.Audio, batch.Count, batch.AudioLength, device),
+            Rows(batch.Visual, batch.Count, batch.VisualLength, device), Question(batch, device), config);
+
+    /// <summary>The question as int64 tokens <c>[B, L]</c> or float vectors <c>[B, qdim]</c>, whichever the batch holds.</summary>
+    public static Tensor Question(TrainingBatch batch, Device device)
     {
         int n = batch.Count;
-        var audio = Rows(batch.Audio, n, batch.AudioLength, device);
-        var visual = Rows(batch.Visual, n, batch.VisualLength, device);
-        var question = batch.Tokens is not null
+        return batch.Tokens is not null
             ? tensor(batch.Tokens.AsSpan(0, n * batch.QuestionLength).ToArray(), [n, batch.QuestionLength]).to(device)
             : Rows(batch.QuestionVector!, n, batch.QuestionLength, device);
-        return AvstBatch.FromFlat(audio, visual, question, config);
     }
 
     public static Tensor Labels(TrainingBatch batch, Device device) =>
         tensor(batch.Labels.AsSpan(0, batch.Count).ToArray(), [batch.Count]).to(device);
 
-    private static Tensor Rows(float[] values, int rows, int length, Device device)
+    /// <summary>A float mask <c>[B]</c>: 1 where <paramref name="keep"/> holds for the row.</summary>
+    public static Tensor Mask(TrainingBatch batch, Func<int, bool> keep, Device device)
+    {
+        var values = new float[batch.Count];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = keep(i) ? 1f : 0f;
+        return tensor(values, [values.Length]).to(device);
+    }
+
+    /// <summary>Indices <c>[K]</c> (int64) of the rows where <paramref name="keep"/> holds.</summary>
+    public static long[] Where(TrainingBatch batch, Func<int, bool> keep) =>
+        Enumerable.Range(0, batch.Count).Where(keep).Select(i => (long)i).ToArray();
+
+    /// <summary>The first <paramref name="rows"/> rows of a flat array as a <c>[rows, length]</c> tensor on <paramref name="device"/>.</summary>
+    public static Tensor Rows(float[] values, int rows, int length, Device device)
     {
         // Full batches wrap the array as is; a short last batch copies only the rows it has.
         var data = rows * length == values.Length ? values : values.AsSpan(0, rows * length).ToArray();

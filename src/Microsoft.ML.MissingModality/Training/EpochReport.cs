@@ -4,19 +4,29 @@ namespace Microsoft.ML.MissingModality.Training;
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="Epochs">Epochs planned.</param>
 /// <param name="TrainLoss">Mean training loss over the epoch's rows.</param>
-/// <param name="TrainAccuracy">Training accuracy in [0, 1], measured on the fly (dropout on).</param>
-/// <param name="ValidationAccuracy">Validation accuracy in [0, 1], or null without a validation set.</param>
+/// <param name="TrainMetric">The component's metric on the training rows, measured on the fly (dropout on): answer accuracy in [0, 1] for the answerer, recall cosine similarity for a recaller (see <see cref="MetricName"/>).</param>
+/// <param name="ValidationMetric">The same metric on the validation set, or null without one.</param>
 /// <param name="LearningRate">The learning rate used during the epoch.</param>
 /// <param name="Elapsed">Wall time of the epoch, validation included.</param>
-/// <param name="IsBest">Whether this epoch's weights are the best so far (and would be kept).</param>
+/// <param name="IsBest">Whether the validation set found this epoch the best so far (its weights are kept); false without a validation set.</param>
 public sealed record EpochReport(
-    int Epoch, int Epochs, double TrainLoss, double TrainAccuracy, double? ValidationAccuracy,
+    int Epoch, int Epochs, double TrainLoss, double TrainMetric, double? ValidationMetric,
     double LearningRate, TimeSpan Elapsed, bool IsBest)
 {
+    /// <summary>What <see cref="TrainMetric"/> and <see cref="ValidationMetric"/> measure.</summary>
+    /// <value><c>accuracy</c> (the answerer) or <c>recall cosine</c> (recallers).</value>
+    public string MetricName { get; init; } = AccuracyMetric;
+
+    internal const string AccuracyMetric = "accuracy";
+
     /// <summary>One line, e.g. <c>epoch 3/20: loss 1.234, train 45.6%, val 40.1% (best), lr 1e-4, 12.3 s</c>.</summary>
     public override string ToString() => FormattableString.Invariant(
-        $"epoch {Epoch}/{Epochs}: loss {TrainLoss:F4}, train {100 * TrainAccuracy:F1}%") +
-        (ValidationAccuracy is double v ? FormattableString.Invariant($", val {100 * v:F1}%") : "") +
+        $"epoch {Epoch}/{Epochs}: loss {TrainLoss:F4}, train {Format(TrainMetric)}") +
+        (ValidationMetric is double v ? ", val " + Format(v) : "") +
         (IsBest ? " (best)" : "") +
         FormattableString.Invariant($", lr {LearningRate:G3}, {Elapsed.TotalSeconds:F1} s");
+
+    private string Format(double value) => MetricName == AccuracyMetric
+        ? FormattableString.Invariant($"{100 * value:F1}%")
+        : FormattableString.Invariant($"{MetricName} {value:F3}");
 }

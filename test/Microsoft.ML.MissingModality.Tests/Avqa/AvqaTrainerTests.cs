@@ -63,8 +63,8 @@ public sealed class AvqaTrainerTests
         var model = trainer.Fit(train);
 
         Assert.IsLessThan(200, reports.Count, "early stopping never triggered");
-        Assert.IsTrue(reports.All(r => r.ValidationAccuracy is not null));
-        double best = reports.Max(r => r.ValidationAccuracy!.Value);
+        Assert.IsTrue(reports.All(r => r.ValidationMetric is not null));
+        double best = reports.Max(r => r.ValidationMetric!.Value);
         var metrics = context.MissingModality().Evaluate(model.Transform(validation));
         Assert.AreEqual(best, metrics.Accuracy, 1e-9, "the kept weights are those of the best validation epoch");
     }

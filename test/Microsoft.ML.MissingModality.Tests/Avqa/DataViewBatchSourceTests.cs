@@ -1,4 +1,5 @@
 using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Components;
 
 namespace Microsoft.ML.MissingModality.Tests.Avqa;
 
@@ -25,7 +26,7 @@ public sealed class DataViewBatchSourceTests
         });
         var data = TinyAvqaData.Preprocessing(context).Fit(context.Data.LoadFromEnumerable(rows)).Transform(context.Data.LoadFromEnumerable(rows));
         var options = new AvqaTrainerOptions { MaxQuestionTokens = 4 };
-        var binding = AvqaInputBinding.FromSchema(data.Schema, options);
+        var binding = FeatureBinding.FromSchema(data.Schema, options.ColumnNames);
 
         var withIds = new DataViewBatchSource(data, binding, "Label", batchSize: 12, shuffleSeed: null, skipUnknownAnswers: true, "VideoId")
             .ReadEpoch(0).Single();

@@ -2,18 +2,21 @@ using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Columns;
 using Microsoft.ML.MissingModality.Training;
 
-namespace Microsoft.ML.MissingModality.Avqa;
+namespace Microsoft.ML.MissingModality.Components;
 
 /// <summary>
-/// Copies one row's AVQA inputs (and, when training, its answer) into a slot of a <see cref="TrainingBatch"/>.
-/// Getters are made once per cursor; values are checked (finite, known answer) with messages naming column and row.
-/// A modality flagged missing is fed as zeros: AVST's baseline rule for an absent stream.
+/// The column binder: copies one row's inputs by role (the real pair, their missing flags, the recalled pair when
+/// the binding has one, the question, and when training the answer and the video) into a slot of a
+/// <see cref="TrainingBatch"/>. Getters are made once per cursor; values are checked (finite, known answer) with
+/// messages naming column and row. A modality flagged missing is stored as zeros (AVST's baseline rule) and is
+/// never read, so a stale value behind the flag cannot leak into a model.
 /// </summary>
-internal sealed class AvqaRowReader
+internal sealed class BatchRowReader
 {
     private readonly DataViewRow _row;
-    private readonly AvqaInputBinding _binding;
+    private readonly FeatureBinding _binding;
     private readonly ValueGetter<VBuffer<float>> _audio, _visual;
+    private readonly ValueGetter<VBuffer<float>>? _recalledAudio, _recalledVisual;
     private readonly ValueGetter<VBuffer<uint>>? _tokens;
     private readonly ValueGetter<VBuffer<float>>? _questionVector;
     private readonly ValueGetter<bool>? _audioMissing, _visualMissing;
@@ -27,7 +30,7 @@ internal sealed class AvqaRowReader
     /// <param name="binding">The model's input contract.</param>
     /// <param name="labelColumn">The key label (training and validation), or null when scoring.</param>
     /// <param name="videoIdColumn">Text column identifying the video (training: keeps matching negatives off the same video), or null.</param>
-    public AvqaRowReader(DataViewRow row, AvqaInputBinding binding, string? labelColumn, string? videoIdColumn = null)
+    public BatchRowReader(DataViewRow row, FeatureBinding binding, string? labelColumn, string? videoIdColumn = null)
     {
         _row = row;
         _binding = binding;
@@ -38,6 +41,11 @@ internal sealed class AvqaRowReader
             _tokens = row.GetGetter<VBuffer<uint>>(schema[binding.QuestionColumn]);
         else
             _questionVector = row.GetGetter<VBuffer<float>>(schema[binding.QuestionColumn]);
+        if (binding.HasRecalled)
+        {
+            _recalledAudio = row.GetGetter<VBuffer<float>>(schema[binding.RecalledAudioColumn!]);
+            _recalledVisual = row.GetGetter<VBuffer<float>>(schema[binding.RecalledVisualColumn!]);
+        }
         _audioMissing = schema.GetColumnOrNull(binding.AudioMissingColumn) is { } am ? row.GetGetter<bool>(am) : null;
         _visualMissing = schema.GetColumnOrNull(binding.VisualMissingColumn) is { } vm ? row.GetGetter<bool>(vm) : null;
         if (labelColumn is not null)
@@ -50,7 +58,7 @@ internal sealed class AvqaRowReader
     public string? LabelColumn { get; }
 
     /// <summary>The columns a cursor must activate for this reader.</summary>
-    public static IEnumerable<DataViewSchema.Column> Needed(DataViewSchema schema, AvqaInputBinding binding, string? labelColumn, string? videoIdColumn = null) =>
+    public static IEnumerable<DataViewSchema.Column> Needed(DataViewSchema schema, FeatureBinding binding, string? labelColumn, string? videoIdColumn = null) =>
         binding.InputColumns.Append(labelColumn).Append(videoIdColumn).OfType<string>()
             .Select(name => schema.GetColumnOrNull(name)).OfType<DataViewSchema.Column>();
 
@@ -60,8 +68,16 @@ internal sealed class AvqaRowReader
         bool audioMissing = false, visualMissing = false;
         _audioMissing?.Invoke(ref audioMissing);
         _visualMissing?.Invoke(ref visualMissing);
+        batch.AudioMissing[slot] = audioMissing;
+        batch.VisualMissing[slot] = visualMissing;
         ReadFeatures(_audio, batch.Audio.AsSpan(slot * batch.AudioLength, batch.AudioLength), _binding.AudioColumn, audioMissing);
         ReadFeatures(_visual, batch.Visual.AsSpan(slot * batch.VisualLength, batch.VisualLength), _binding.VisualColumn, visualMissing);
+        if (_recalledAudio is not null && batch.RecalledAudio is not null && batch.RecalledVisual is not null)
+        {
+            // Audio is recalled from the picture and the picture from the audio: without the source there is nothing recalled.
+            ReadFeatures(_recalledAudio, batch.RecalledAudio.AsSpan(slot * batch.AudioLength, batch.AudioLength), _binding.RecalledAudioColumn!, visualMissing);
+            ReadFeatures(_recalledVisual!, batch.RecalledVisual.AsSpan(slot * batch.VisualLength, batch.VisualLength), _binding.RecalledVisualColumn!, audioMissing);
+        }
 
         if (_tokens is not null)
         {

@@ -1,29 +1,28 @@
 using System.Diagnostics;
-using Microsoft.ML.MissingModality.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.MissingModality.Training;
 
 /// <summary>
-/// Trains an <see cref="AvstNetwork"/> with AVST's recipe: Adam, step decay of the learning rate, answer
-/// cross-entropy plus the weighted audio-visual matching loss; keeps the weights of the best validation epoch and
-/// stops early when asked. One dispose scope per step; evaluation under no_grad in eval mode.
+/// Trains any <see cref="ITrainingObjective"/> with one recipe: Adam, step decay of the learning rate, the weights of
+/// the best validation epoch kept, early stopping when asked. One dispose scope per step; evaluation under no_grad
+/// in eval mode.
 /// </summary>
-internal static class AvstTrainingLoop
+internal static class TrainingLoop
 {
-    public static void Train(AvstNetwork network, TrainingSchedule schedule, IBatchSource train, IBatchSource? validation,
+    public static void Train(ITrainingObjective objective, TrainingSchedule schedule, IBatchSource train, IBatchSource? validation,
         Device device, Action<EpochReport>? progress, Action<TrainingStep>? stepProgress = null, int? stepsPerEpoch = null,
         CancellationToken cancellation = default)
     {
+        var network = objective.Network;
         // Dropout draws from libtorch's global generator (TorchSharp's dropout takes none): seed it for repeatability.
         random.manual_seed(schedule.Seed);
-        using var negativesGenerator = new Generator((ulong)schedule.Seed + 1);
         network.to(device);
         using var optimizer = optim.Adam(network.parameters(), schedule.LearningRate);
         var scheduler = optim.lr_scheduler.StepLR(optimizer, schedule.LearningRateStepEpochs, schedule.LearningRateDecay);
 
-        double bestAccuracy = double.NegativeInfinity;
+        double bestScore = double.NegativeInfinity;
         Dictionary<string, Tensor>? bestState = null;
         int epochsWithoutImprovement = 0;
         try
@@ -36,15 +35,15 @@ internal static class AvstTrainingLoop
                 int currentEpoch = epoch;
                 Action<int, double>? onStep = stepProgress is null ? null
                     : (step, stepLoss) => stepProgress(new TrainingStep(currentEpoch, schedule.Epochs, step, stepsPerEpoch, stepLoss));
-                var (loss, trainAccuracy) = RunEpoch(network, optimizer, train, epoch, device, negativesGenerator, onStep, cancellation);
+                var (loss, trainMetric) = RunEpoch(objective, optimizer, train, epoch, device, onStep, cancellation);
                 scheduler.step();
 
-                double? validationAccuracy = validation is null ? null : Accuracy(network, validation, device);
-                double score = validationAccuracy ?? trainAccuracy;
-                bool isBest = validation is null || score > bestAccuracy;
-                if (isBest)
+                double? validationMetric = validation is null ? null : Evaluate(objective, validation, device);
+                double score = validationMetric ?? trainMetric;
+                bool isBest = validation is not null && score > bestScore;
+                if (isBest || validation is null)
                 {
-                    bestAccuracy = score;
+                    bestScore = score;
                     epochsWithoutImprovement = 0;
                     if (validation is not null)
                         bestState = Snapshot(network, bestState);
@@ -53,7 +52,10 @@ internal static class AvstTrainingLoop
                 {
                     epochsWithoutImprovement++;
                 }
-                progress?.Invoke(new EpochReport(epoch, schedule.Epochs, loss, trainAccuracy, validationAccuracy, learningRate, clock.Elapsed, isBest));
+                progress?.Invoke(new EpochReport(epoch, schedule.Epochs, loss, trainMetric, validationMetric, learningRate, clock.Elapsed, isBest)
+                {
+                    MetricName = objective.MetricName,
+                });
                 if (schedule.EarlyStoppingPatience is int patience && epochsWithoutImprovement >= patience)
                     break;
             }
@@ -68,52 +70,52 @@ internal static class AvstTrainingLoop
         network.eval();
     }
 
-    /// <summary>Accuracy of the network over a source (rows with an unknown answer count as wrong).</summary>
-    public static double Accuracy(AvstNetwork network, IBatchSource source, Device device)
+    /// <summary>The objective's metric over a source, averaged over the rows it counts (NaN when it counts none).</summary>
+    public static double Evaluate(ITrainingObjective objective, IBatchSource source, Device device)
     {
-        network.eval();
-        long correct = 0, rows = 0;
+        objective.Network.eval();
+        double sum = 0;
+        long rows = 0;
         using var _ = no_grad();
         foreach (var batch in source.ReadEpoch(epoch: 0))
         {
             using var scope = NewDisposeScope();
-            var output = network.forward(BatchTensors.Inputs(batch, network.Config, device));
-            var predicted = output.Logits.argmax(1).cpu().data<long>().ToArray();
-            for (int i = 0; i < batch.Count; i++)
-                correct += predicted[i] == batch.Labels[i] ? 1 : 0;
-            rows += batch.Count;
+            var (batchSum, batchRows) = objective.Evaluate(batch, device);
+            sum += batchSum;
+            rows += batchRows;
         }
-        return rows == 0 ? double.NaN : (double)correct / rows;
+        return rows == 0 ? double.NaN : sum / rows;
     }
 
-    private static (double Loss, double Accuracy) RunEpoch(AvstNetwork network, optim.Optimizer optimizer, IBatchSource train,
-        int epoch, Device device, Generator negatives, Action<int, double>? onStep, CancellationToken cancellation)
+    private static (double Loss, double Metric) RunEpoch(ITrainingObjective objective, optim.Optimizer optimizer, IBatchSource train,
+        int epoch, Device device, Action<int, double>? onStep, CancellationToken cancellation)
     {
-        network.train();
-        double lossSum = 0;
-        long correct = 0, rows = 0;
+        objective.Network.train();
+        double lossSum = 0, metricSum = 0;
+        long rows = 0;
         int step = 0;
         foreach (var batch in train.ReadEpoch(epoch))
         {
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var output = network.forward(BatchTensors.Inputs(batch, network.Config, device));
-            var labels = BatchTensors.Labels(batch, device);
-            var pairs = AvstNetwork.DrawNegatives(new ArraySegment<long>(batch.VideoKeys, 0, batch.Count), negatives).to(device);
-            var loss = network.Loss(output, labels, pairs);
+            var result = objective.TrainStep(batch, device);
+            if (result.Loss is null || result.Rows == 0)
+                continue;
             optimizer.zero_grad();
-            loss.backward();
+            result.Loss.backward();
             optimizer.step();
 
-            float stepLoss = loss.item<float>();
-            lossSum += stepLoss * batch.Count;
-            correct += output.Logits.argmax(1).eq(labels).sum().item<long>();
-            rows += batch.Count;
+            float stepLoss = result.Loss.item<float>();
+            if (!float.IsFinite(stepLoss))
+                throw new InvalidOperationException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {stepLoss}. Lower the learning rate.");
+            lossSum += stepLoss * result.Rows;
+            metricSum += result.MetricSum;
+            rows += result.Rows;
             onStep?.Invoke(++step, stepLoss);
         }
         if (rows == 0)
-            throw new InvalidDataException("The training data has no rows with a known answer.");
-        return (lossSum / rows, (double)correct / rows);
+            throw new InvalidDataException("The training data has no rows this component can learn from (rows with a known answer, or with both modalities).");
+        return (lossSum / rows, metricSum / rows);
     }
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module module, Dictionary<string, Tensor>? previous)

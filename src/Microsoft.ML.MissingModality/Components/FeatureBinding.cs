@@ -1,0 +1,166 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Columns;
+
+namespace Microsoft.ML.MissingModality.Components;
+
+/// <summary>
+/// How a component reads its inputs: column names and the shapes read off the training schema (segments, audio
+/// size, visual channels and positions, question form and vocabulary), and whether recalled features are read.
+/// Saved with each model, and checked against every schema it later scores.
+/// </summary>
+internal sealed record FeatureBinding(
+    string AudioColumn, string VisualColumn, string QuestionColumn, string AudioMissingColumn, string VisualMissingColumn,
+    int Segments, int AudioDim, int VisualChannels, int VisualPositions, bool QuestionIsTokens, int QuestionLength, int VocabularySize)
+{
+    /// <summary>The recalled audio column (same shape as the audio), or null when the model reads no recalled features.</summary>
+    public string? RecalledAudioColumn { get; init; }
+
+    /// <summary>The recalled visual column (same shape as the visual features), or null.</summary>
+    public string? RecalledVisualColumn { get; init; }
+
+    public bool HasRecalled => RecalledAudioColumn is not null && RecalledVisualColumn is not null;
+
+    public int AudioLength => Segments * AudioDim;
+
+    public int VisualLength => Segments * VisualChannels * VisualPositions;
+
+    public IReadOnlyList<string> InputColumns =>
+        new[] { AudioColumn, VisualColumn, QuestionColumn, AudioMissingColumn, VisualMissingColumn, RecalledAudioColumn, RecalledVisualColumn }
+            .OfType<string>().ToArray();
+
+    /// <summary>Reads the roles off a schema. Recalled columns are bound when both are present.</summary>
+    public static FeatureBinding FromSchema(DataViewSchema schema, FeatureColumnNames names, bool readRecalled = true)
+    {
+        var (segments, audioDim) = AudioShape(schema, names.Audio);
+        var (visualSegments, channels, positions) = VisualShape(schema, names.Visual);
+        if (visualSegments != segments)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Audio column '{names.Audio}' has {segments} segments but visual column '{names.Visual}' has {visualSegments}.");
+        var question = schema.GetColumnOrNull(names.Question)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Question column '{names.Question}' was not found. Tokenize the question (TokenizeIntoWords, then MapValueToKey) into it, or give a precomputed vector.");
+        bool tokens;
+        int length, vocabulary;
+        switch (question.Type)
+        {
+            case VectorDataViewType { ItemType: KeyDataViewType key } when key.RawType == typeof(uint):
+                tokens = true;
+                length = names.MaxQuestionTokens;
+                vocabulary = checked((int)key.Count + 1);
+                break;
+            case VectorDataViewType { ItemType: NumberDataViewType number, IsKnownSize: true } vector when number == NumberDataViewType.Single:
+                tokens = false;
+                length = vector.Size;
+                vocabulary = 0;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"Question column '{names.Question}' must be a vector of keys (word ids) or a known-size vector of Single, but is {question.Type}.");
+        }
+        foreach (string flag in new[] { names.AudioMissing, names.VisualMissing })
+        {
+            if (schema.GetColumnOrNull(flag) is { } column && column.Type is not BooleanDataViewType)
+                throw new ArgumentOutOfRangeException(nameof(schema), $"Missing-flag column '{flag}' must be Boolean, but is {column.Type}.");
+        }
+        bool recalled = readRecalled && schema.GetColumnOrNull(names.RecalledAudio) is not null && schema.GetColumnOrNull(names.RecalledVisual) is not null;
+        var binding = new FeatureBinding(names.Audio, names.Visual, names.Question, names.AudioMissing, names.VisualMissing,
+            segments, audioDim, channels, positions, tokens, length, vocabulary)
+        {
+            RecalledAudioColumn = recalled ? names.RecalledAudio : null,
+            RecalledVisualColumn = recalled ? names.RecalledVisual : null,
+        };
+        if (recalled)
+            binding.CheckRecalledShapes(schema);
+        return binding;
+    }
+
+    /// <summary>Throws, naming the column, unless <paramref name="schema"/> gives this model what it was trained on.</summary>
+    public void CheckCompatible(DataViewSchema schema)
+    {
+        var names = new FeatureColumnNames(AudioColumn, VisualColumn, QuestionColumn, AudioMissingColumn, VisualMissingColumn,
+            RecalledAudioColumn ?? "", RecalledVisualColumn ?? "", QuestionIsTokens ? QuestionLength : 14);
+        var other = FromSchema(schema, names, readRecalled: false);
+        if (other.Segments != Segments || other.AudioDim != AudioDim)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Audio column '{AudioColumn}' is [{other.Segments},{other.AudioDim}]; the model was trained on [{Segments},{AudioDim}].");
+        if (other.VisualChannels != VisualChannels || other.VisualPositions != VisualPositions)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Visual column '{VisualColumn}' has {other.VisualChannels} channels × {other.VisualPositions} positions; the model was trained on {VisualChannels} × {VisualPositions}.");
+        if (other.QuestionIsTokens != QuestionIsTokens || other.QuestionLength != QuestionLength || other.VocabularySize != VocabularySize)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Question column '{QuestionColumn}' does not match the model: it was trained on " +
+                (QuestionIsTokens ? $"word ids over a vocabulary of {VocabularySize - 1} words" : $"vectors of {QuestionLength}") +
+                ". Use the same fitted question transforms as in training.");
+        if (HasRecalled)
+        {
+            foreach (string name in new[] { RecalledAudioColumn!, RecalledVisualColumn! })
+            {
+                if (schema.GetColumnOrNull(name) is null)
+                    throw new ArgumentOutOfRangeException(nameof(schema),
+                        $"Recalled column '{name}' was not found: this answerer was trained after a recaller (e.g. RmmGenerator); score it with the same pipeline.");
+            }
+            CheckRecalledShapes(schema);
+        }
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        foreach (string name in new[] { AudioColumn, VisualColumn, QuestionColumn, AudioMissingColumn, VisualMissingColumn }) writer.Write(name);
+        foreach (int value in new[] { Segments, AudioDim, VisualChannels, VisualPositions, QuestionIsTokens ? 1 : 0, QuestionLength, VocabularySize })
+            writer.Write(value);
+    }
+
+    /// <summary>Writes the recalled column names (empty strings without): a later addition to the saved formats.</summary>
+    public void WriteRecalled(BinaryWriter writer)
+    {
+        writer.Write(RecalledAudioColumn ?? "");
+        writer.Write(RecalledVisualColumn ?? "");
+    }
+
+    public static FeatureBinding Read(BinaryReader reader)
+    {
+        string audio = reader.ReadString(), visual = reader.ReadString(), question = reader.ReadString(),
+            audioMissing = reader.ReadString(), visualMissing = reader.ReadString();
+        return new FeatureBinding(audio, visual, question, audioMissing, visualMissing,
+            reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32() == 1,
+            reader.ReadInt32(), reader.ReadInt32());
+    }
+
+    public FeatureBinding ReadRecalled(BinaryReader reader)
+    {
+        string audio = reader.ReadString(), visual = reader.ReadString();
+        return this with { RecalledAudioColumn = audio.Length == 0 ? null : audio, RecalledVisualColumn = visual.Length == 0 ? null : visual };
+    }
+
+    private void CheckRecalledShapes(DataViewSchema schema)
+    {
+        int audio = SchemaChecks.KnownSizeSingleVector(schema, RecalledAudioColumn!, "Recalled audio");
+        int visual = SchemaChecks.KnownSizeSingleVector(schema, RecalledVisualColumn!, "Recalled visual");
+        if (audio != AudioLength)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Recalled audio column '{RecalledAudioColumn}' has {audio} values per row; the audio has {AudioLength}.");
+        if (visual != VisualLength)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Recalled visual column '{RecalledVisualColumn}' has {visual} values per row; the visual features have {VisualLength}.");
+    }
+
+    private static (int Segments, int Dim) AudioShape(DataViewSchema schema, string name)
+    {
+        SchemaChecks.KnownSizeSingleVector(schema, name, "Audio");
+        var dims = ((VectorDataViewType)schema[name].Type).Dimensions;
+        if (dims.Length != 2)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Audio column '{name}' must carry its shape [T, A] as vector dimensions (the Parquet reader does; with classes use [VectorType(T, A)]); it has [{string.Join(",", dims)}].");
+        return (dims[0], dims[1]);
+    }
+
+    private static (int Segments, int Channels, int Positions) VisualShape(DataViewSchema schema, string name)
+    {
+        SchemaChecks.KnownSizeSingleVector(schema, name, "Visual");
+        var dims = ((VectorDataViewType)schema[name].Type).Dimensions;
+        return dims.Length switch
+        {
+            4 => (dims[0], dims[1], dims[2] * dims[3]),
+            2 => (dims[0], dims[1], 1),
+            _ => throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Visual column '{name}' must carry its shape [T, C, H, W] or [T, C] as vector dimensions; it has [{string.Join(",", dims)}]."),
+        };
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.ML.MissingModality.Internal;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+
+namespace Microsoft.ML.MissingModality.Components;
+
+/// <summary>
+/// Base of the library's trained estimators: the seed (the options', else the MLContext's), the device (from the
+/// MLContext's <c>GpuDeviceId</c> and <c>FallbackToCpu</c>), the schedule, and a training run that logs every epoch
+/// to the MLContext and reports progress to the options' callbacks.
+/// </summary>
+/// <typeparam name="TTransformer">The fitted transformer.</typeparam>
+public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer> where TTransformer : class, ITransformer
+{
+    private readonly TorchComponentOptions _options;
+
+    private protected TorchEstimatorBase(MLContext context, TorchComponentOptions options, string componentName)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Context = context;
+        _options = options;
+        ComponentName = componentName;
+    }
+
+    private protected MLContext Context { get; }
+
+    private protected string ComponentName { get; }
+
+    /// <summary>Trains on <paramref name="input"/> (validating on the options' validation set, if any).</summary>
+    public abstract TTransformer Fit(IDataView input);
+
+    /// <summary>The input shape plus the columns the fitted transformer adds.</summary>
+    public abstract SchemaShape GetOutputSchema(SchemaShape inputSchema);
+
+    private protected int ResolveSeed() => _options.Seed ?? HostLog.ContextSeed(Context) ?? 0;
+
+    private protected torch.Device SelectDevice() => MLContextDevice.Select(Context);
+
+    private protected void Info(string message) => HostLog.Info(Context, ComponentName, message);
+
+    private protected void Warning(string message) => HostLog.Warning(Context, ComponentName, message);
+
+    /// <summary>Runs <see cref="TrainingLoop"/> with the options' schedule, logging and callbacks.</summary>
+    private protected void Train(ITrainingObjective objective, IBatchSource train, IBatchSource? validation, torch.Device device, int seed, long? trainRows)
+    {
+        var schedule = new TrainingSchedule
+        {
+            Epochs = _options.Epochs,
+            LearningRate = _options.LearningRate,
+            LearningRateStepEpochs = _options.LearningRateStepEpochs,
+            LearningRateDecay = _options.LearningRateDecay,
+            EarlyStoppingPatience = _options.EarlyStoppingPatience,
+            Seed = seed,
+        };
+        int? stepsPerEpoch = trainRows is long rows ? (int)((rows + _options.BatchSize - 1) / _options.BatchSize) : null;
+        TrainingLoop.Train(objective, schedule, train, validation, device, report =>
+        {
+            Info(report.ToString());
+            _options.Progress?.Invoke(report);
+        }, _options.StepProgress, stepsPerEpoch);
+    }
+}

@@ -1,0 +1,29 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Training;
+
+/// <summary>
+/// What <see cref="TrainingLoop"/> optimises: a network, the loss of a training batch, and a validation metric
+/// (higher is better) that picks the best epoch. The loop owns the schedule, the optimiser, early stopping and the
+/// best-state snapshot; the objective owns everything specific to a component (which features, which loss).
+/// </summary>
+internal interface ITrainingObjective
+{
+    /// <summary>The module whose parameters are trained.</summary>
+    nn.Module Network { get; }
+
+    /// <summary>Name of the metric in reports, e.g. <c>accuracy</c>.</summary>
+    string MetricName { get; }
+
+    /// <summary>
+    /// The loss of one training batch (called in train mode, inside the step's dispose scope), the sum of the batch's
+    /// metric and the rows it counts. A null loss means the batch has nothing to learn from (no step is taken).
+    /// </summary>
+    BatchResult TrainStep(TrainingBatch batch, Device device);
+
+    /// <summary>The metric sum and rows of a validation batch (called in eval mode under no_grad).</summary>
+    (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device);
+}
+
+/// <summary>What one training batch gave: the loss to minimise (or null), the metric sum and the rows counted.</summary>
+internal readonly record struct BatchResult(Tensor? Loss, double MetricSum, int Rows);
