@@ -1,5 +1,7 @@
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Baselines;
+using Microsoft.ML.MissingModality.Recall;
+using Microsoft.ML.MissingModality.Rmm;
 using Microsoft.ML.MissingModality.Scenarios;
 
 namespace Microsoft.ML.MissingModality;
@@ -38,6 +40,30 @@ public sealed class MissingModalityCatalog
 
     /// <summary>The ridge-regression recall baseline, configured by <paramref name="options"/>.</summary>
     public LinearRecallEstimator LinearRecall(LinearRecallOptions options) => new(Context, options);
+
+    /// <summary>
+    /// The paper's relation-aware missing-modal (RMM) generator: learns, from the rows that have both modalities, to
+    /// recall a missing audio stream from the picture and the question and a missing picture from the audio and the
+    /// question. Adds <c>RecalledAudio</c> and <c>RecalledVisual</c>; a following <see cref="AvqaTrainer(AvqaTrainerOptions)"/>
+    /// trains on the paper's Eq. 8 and answers rows with a missing modality from the recalled one.
+    /// </summary>
+    /// <param name="slots">Slots per memory (paper: 75).</param>
+    /// <param name="questionColumnName">The question's word ids (see <see cref="FeaturizeQuestion"/>) or vectors.</param>
+    /// <param name="epochs">Passes over the training rows.</param>
+    public RmmGenerator RmmGenerator(int slots = 75, string questionColumnName = "QuestionTokens", int epochs = 20) =>
+        RmmGenerator(new RmmGeneratorOptions { Slots = slots, QuestionColumnName = questionColumnName, Epochs = epochs });
+
+    /// <summary>The RMM generator, configured by <paramref name="options"/>.</summary>
+    public RmmGenerator RmmGenerator(RmmGeneratorOptions options) => new(Context, options);
+
+    /// <summary>
+    /// A simple recaller with the RMM generator's output contract (<c>RecalledAudio</c>, <c>RecalledVisual</c>): zero
+    /// fill, the training mean, the nearest complete training video, or per-segment ridge regression.
+    /// </summary>
+    public RecallBaselineEstimator RecallBaseline(RecallMethod method) => RecallBaseline(new RecallBaselineOptions { Method = method });
+
+    /// <summary>A simple recaller, configured by <paramref name="options"/>.</summary>
+    public RecallBaselineEstimator RecallBaseline(RecallBaselineOptions options) => new(Context, options);
 
     /// <summary>
     /// Simulates a missing-modality condition (e.g. <c>MissingModalityScenario.Parse("audio")</c>, the paper's

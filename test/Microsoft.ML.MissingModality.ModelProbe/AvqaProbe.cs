@@ -11,6 +11,8 @@ public sealed class AvqaRow
     public string Answer { get; set; } = "";
     public float[] Audio { get; set; } = [];
     public float[] Visual { get; set; } = [];
+    public bool AudioMissing { get; set; }
+    public bool VisualMissing { get; set; }
 }
 
 /// <summary>The answer and the probabilities of every answer.</summary>

@@ -39,7 +39,7 @@ internal sealed class BatchRowReader
         _visual = row.GetGetter<VBuffer<float>>(schema[binding.VisualColumn]);
         if (binding.QuestionIsTokens)
             _tokens = row.GetGetter<VBuffer<uint>>(schema[binding.QuestionColumn]);
-        else
+        else if (binding.HasQuestion)
             _questionVector = row.GetGetter<VBuffer<float>>(schema[binding.QuestionColumn]);
         if (binding.HasRecalled)
         {
@@ -92,9 +92,9 @@ internal sealed class BatchRowReader
                 destination[i++] = word;         // key k (1-based) is word id k; key 0 (unknown word) is the padding id
             }
         }
-        else
+        else if (_questionVector is not null)
         {
-            ReadFeatures(_questionVector!, batch.QuestionVector.AsSpan(slot * batch.QuestionLength, batch.QuestionLength), _binding.QuestionColumn, missing: false);
+            ReadFeatures(_questionVector, batch.QuestionVector.AsSpan(slot * batch.QuestionLength, batch.QuestionLength), _binding.QuestionColumn, missing: false);
         }
 
         batch.VideoKeys[slot] = VideoKey();

@@ -18,6 +18,8 @@ internal sealed record FeatureBinding(
     /// <summary>The recalled visual column (same shape as the visual features), or null.</summary>
     public string? RecalledVisualColumn { get; init; }
 
+    public bool HasQuestion => QuestionColumn.Length > 0;
+
     public bool HasRecalled => RecalledAudioColumn is not null && RecalledVisualColumn is not null;
 
     public int AudioLength => Segments * AudioDim;
@@ -25,7 +27,7 @@ internal sealed record FeatureBinding(
     public int VisualLength => Segments * VisualChannels * VisualPositions;
 
     public IReadOnlyList<string> InputColumns =>
-        new[] { AudioColumn, VisualColumn, QuestionColumn, AudioMissingColumn, VisualMissingColumn, RecalledAudioColumn, RecalledVisualColumn }
+        new[] { AudioColumn, VisualColumn, HasQuestion ? QuestionColumn : null, AudioMissingColumn, VisualMissingColumn, RecalledAudioColumn, RecalledVisualColumn }
             .OfType<string>().ToArray();
 
     /// <summary>Reads the roles off a schema. Recalled columns are bound when both are present.</summary>
@@ -36,13 +38,18 @@ internal sealed record FeatureBinding(
         if (visualSegments != segments)
             throw new ArgumentOutOfRangeException(nameof(schema),
                 $"Audio column '{names.Audio}' has {segments} segments but visual column '{names.Visual}' has {visualSegments}.");
-        var question = schema.GetColumnOrNull(names.Question)
+        DataViewSchema.Column? question = names.Question.Length == 0 ? null : schema.GetColumnOrNull(names.Question)
             ?? throw new ArgumentOutOfRangeException(nameof(schema),
                 $"Question column '{names.Question}' was not found. Tokenize the question (TokenizeIntoWords, then MapValueToKey) into it, or give a precomputed vector.");
         bool tokens;
         int length, vocabulary;
-        switch (question.Type)
+        switch (question?.Type)
         {
+            case null:                      // a component that reads no question (the recall baselines)
+                tokens = false;
+                length = 0;
+                vocabulary = 0;
+                break;
             case VectorDataViewType { ItemType: KeyDataViewType key } when key.RawType == typeof(uint):
                 tokens = true;
                 length = names.MaxQuestionTokens;
@@ -55,7 +62,7 @@ internal sealed record FeatureBinding(
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(schema),
-                    $"Question column '{names.Question}' must be a vector of keys (word ids) or a known-size vector of Single, but is {question.Type}.");
+                    $"Question column '{names.Question}' must be a vector of keys (word ids) or a known-size vector of Single, but is {question?.Type}.");
         }
         foreach (string flag in new[] { names.AudioMissing, names.VisualMissing })
         {

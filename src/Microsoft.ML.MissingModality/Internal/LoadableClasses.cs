@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Baselines;
 using Microsoft.ML.MissingModality.Internal;
+using Microsoft.ML.MissingModality.Recall;
 using Microsoft.ML.MissingModality.Scenarios;
 using Microsoft.ML.Runtime;
 
@@ -18,6 +19,11 @@ using Microsoft.ML.Runtime;
     typeof(SignatureLoadModel), "Missing-modality scenario", MissingModalityScenarioTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerLoader<MissingModalityScenarioTransformer>), null,
     typeof(SignatureLoadRowMapper), "Missing-modality scenario", MissingModalityScenarioTransformer.LoaderSignature)]
+
+[assembly: LoadableClass(typeof(RecallTransformer), typeof(TransformerLoader<RecallTransformer>), null,
+    typeof(SignatureLoadModel), "Missing-modality recaller", RecallTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerLoader<RecallTransformer>), null,
+    typeof(SignatureLoadRowMapper), "Missing-modality recaller", RecallTransformer.LoaderSignature)]
 
 [assembly: LoadableClass(typeof(AvqaTransformer), typeof(TransformerLoader<AvqaTransformer>), null,
     typeof(SignatureLoadModel), "AVQA answerer (AVST)", AvqaTransformer.LoaderSignature)]

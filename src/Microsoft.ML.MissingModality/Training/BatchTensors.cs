@@ -11,6 +11,11 @@ internal static class BatchTensors
         AvstBatch.FromFlat(Rows(batch.Audio, batch.Count, batch.AudioLength, device),
             Rows(batch.Visual, batch.Count, batch.VisualLength, device), Question(batch, device), config);
 
+    /// <summary>The real pair as audio <c>[B, T, A]</c> and visual maps <c>[B, T, C, P]</c>.</summary>
+    public static (Tensor Audio, Tensor Visual) Pair(TrainingBatch batch, RecallShape shape, Device device) =>
+        (Rows(batch.Audio, batch.Count, batch.AudioLength, device).view(batch.Count, shape.Segments, shape.AudioDim),
+         Rows(batch.Visual, batch.Count, batch.VisualLength, device).view(batch.Count, shape.Segments, shape.VisualChannels, shape.VisualPositions));
+
     /// <summary>The question as int64 tokens <c>[B, L]</c> or float vectors <c>[B, qdim]</c>, whichever the batch holds.</summary>
     public static Tensor Question(TrainingBatch batch, Device device)
     {

@@ -1,0 +1,133 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Modeling;
+
+/// <summary>
+/// The relation-aware missing-modal (RMM) generator of the paper (Sec. 3.1): three slot memories of L slots — visual
+/// (a whole <c>[C, H·W]</c> map per slot), audio and question — addressed per segment by the available modality and
+/// per row by the question (Eq. 1), the two addressings combined (Eq. 2, or a renormalised product), and the missing
+/// modality read out as the weighted sum of its own slots. The slots are shared by both directions, so slot j holds
+/// one audio-visual-question relation. Trained with the RMMR loss (Eqs. 3-4). No ML.NET types.
+/// </summary>
+internal sealed class RmmNetwork : nn.Module, IRecallModel
+{
+    private readonly nn.Module<Tensor, Tensor> question;
+    private readonly Parameter visualSlots;
+    private readonly Parameter audioSlots;
+    private readonly Parameter questionSlots;
+
+    public RmmNetwork(RmmConfig config, Generator? generator = null) : base(nameof(RmmNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Config = config.Validate();
+        question = config.QuestionInput == QuestionInputKind.Tokens
+            ? new QuestionEncoder(config.VocabularySize, config.QuestionHiddenSize, config.QuestionHiddenSize)
+            : new QuestionProjection(config.QuestionVectorSize, config.QuestionHiddenSize);
+        visualSlots = nn.Parameter(zeros(config.Slots, config.VisualSlotSize));
+        audioSlots = nn.Parameter(zeros(config.Slots, config.AudioDim));
+        questionSlots = nn.Parameter(zeros(config.Slots, config.QuestionHiddenSize));
+        RegisterComponents();
+        if (generator is not null)
+        {
+            ParameterInitializer.Initialize(question, generator);
+            (question as QuestionEncoder)?.ZeroPaddingRow();
+            using var _ = no_grad();
+            // The public code's initialisation, N(0, 1); InitializeSlotsFromData replaces it before training.
+            foreach (var slots in new[] { visualSlots, audioSlots, questionSlots })
+                slots.normal_(0, 1, generator);
+        }
+    }
+
+    public RmmConfig Config { get; }
+
+    /// <summary>The generator's question feature <c>[B, QuestionHiddenSize]</c> from tokens <c>[B, L]</c> or vectors <c>[B, qdim]</c>.</summary>
+    public Tensor EncodeQuestion(Tensor questionInput)
+    {
+        ArgumentNullException.ThrowIfNull(questionInput);
+        return question.forward(questionInput);
+    }
+
+    public Tensor RecallAudio(Tensor visual, Tensor? questionInput)
+    {
+        using var scope = NewDisposeScope();
+        var weights = Weights(visual.flatten(2), visualSlots, Question(questionInput, visual.shape[0]));
+        return weights.matmul(audioSlots).MoveToOuterDisposeScope();                         // [B, T, A]
+    }
+
+    public Tensor RecallVisual(Tensor audio, Tensor? questionInput)
+    {
+        using var scope = NewDisposeScope();
+        var weights = Weights(audio, audioSlots, Question(questionInput, audio.shape[0]));
+        return weights.matmul(visualSlots)
+            .view(audio.shape[0], audio.shape[1], Config.VisualChannels, Config.VisualPositions)
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The RMMR loss (Eqs. 3-4) over complete rows: mean squared error of the recalled audio against the real audio
+    /// plus that of the recalled visual maps against the real ones, each averaged over its elements.
+    /// </summary>
+    public Tensor ReconstructionLoss(Tensor audio, Tensor visual, Tensor? questionInput)
+    {
+        using var scope = NewDisposeScope();
+        var q = Question(questionInput, audio.shape[0]);
+        var recalledAudio = Weights(visual.flatten(2), visualSlots, q).matmul(audioSlots);
+        var recalledVisual = Weights(audio, audioSlots, q).matmul(visualSlots);
+        return (nn.functional.mse_loss(recalledAudio, audio) + nn.functional.mse_loss(recalledVisual, visual.flatten(2)))
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Sets slot j to the audio, the visual map and the question feature of one (row, segment) of the given complete
+    /// rows, drawn without replacement while there are enough: every slot starts as a real relation. Not in the paper
+    /// (its code draws N(0, 1)); see docs/paper-fidelity.md.
+    /// </summary>
+    public void InitializeSlotsFromData(Tensor audio, Tensor visual, Tensor? questionInput, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        long rows = audio.shape[0], segments = audio.shape[1], available = rows * segments;
+        var order = randperm(available, generator: generator).to(audio.device);
+        var picks = available >= Config.Slots ? order.narrow(0, 0, Config.Slots) : order.repeat((Config.Slots + available - 1) / available).narrow(0, 0, Config.Slots);
+        var flatAudio = audio.reshape(available, Config.AudioDim);
+        var flatVisual = visual.reshape(available, Config.VisualSlotSize);
+        audioSlots.copy_(flatAudio.index_select(0, picks));
+        visualSlots.copy_(flatVisual.index_select(0, picks));
+        if (Question(questionInput, rows) is { } q)
+            questionSlots.copy_(q.repeat_interleave(segments, 0).index_select(0, picks));     // a row's question, per segment
+    }
+
+    // Per segment: addressing by the available modality [B, T, L] times the row's question addressing [B, 1, L].
+    private Tensor Weights(Tensor features, Tensor slots, Tensor? q)
+    {
+        var byModality = Address(features, slots);                                          // [B, T, L]
+        if (q is null)
+            return byModality;
+        var byQuestion = Address(q, questionSlots).unsqueeze(1);                            // [B, 1, L]
+        var joint = byModality * byQuestion;
+        return Config.Combination == SlotCombination.SoftmaxOfProduct
+            ? nn.functional.softmax(joint, -1)
+            : joint / joint.sum(-1, keepdim: true).clamp_min(1e-30);
+    }
+
+    // Eq. 1: softmax over slots of a feature's score against each slot.
+    private Tensor Address(Tensor features, Tensor slots)
+    {
+        var scores = Config.Addressing == SlotAddressing.Cosine
+            ? nn.functional.normalize(features, p: 2, dim: -1).matmul(nn.functional.normalize(slots, p: 2, dim: -1).t())
+            : features.matmul(slots.t()) / Math.Sqrt(slots.shape[1]);
+        return nn.functional.softmax(scores, -1);
+    }
+
+    private Tensor? Question(Tensor? questionInput, long rows)
+    {
+        if (questionInput is null)
+            return null;
+        var q = EncodeQuestion(questionInput);
+        if (q.shape[0] != rows)
+            throw new ArgumentException($"The question batch has {q.shape[0]} rows; the features have {rows}.", nameof(questionInput));
+        return q;
+    }
+}

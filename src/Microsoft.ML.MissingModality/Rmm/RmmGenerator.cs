@@ -1,0 +1,89 @@
+using Microsoft.ML.MissingModality.Components;
+using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.MissingModality.Recall;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+
+namespace Microsoft.ML.MissingModality.Rmm;
+
+/// <summary>
+/// Trains the paper's relation-aware missing-modal (RMM) generator (Sec. 3.1) on the rows that have both modalities,
+/// with the RMMR loss, and produces a <see cref="RecallTransformer"/> that recalls a missing audio stream from the
+/// picture and the question, and a missing picture from the audio and the question. Put it after the question
+/// featurization and before <c>AvqaTrainer</c>, which then trains on the paper's Eq. 8.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Column</term><description>Type</description></listheader>
+/// <item><term>Audio, Visual</term><description>known-size vectors of Single, <c>[T, A]</c> and <c>[T, C, H, W]</c> (or <c>[T, C]</c>)</description></item>
+/// <item><term>Question</term><description>vector of keys (word ids) or known-size vector of Single</description></item>
+/// <item><term>AudioMissing, VisualMissing (optional)</term><description>Boolean; flagged rows are not trained on, and are recalled from the other modality</description></item>
+/// <item><term>Output: RecalledAudio, RecalledVisual</term><description>the originals' shapes; zeros where the source modality is absent</description></item>
+/// </list>
+/// The slots start as real (audio, map, question) triples of training segments, then train with Adam; the epoch
+/// with the best validation recall (mean cosine similarity to the real features) is kept.
+/// </remarks>
+public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
+{
+    private readonly RmmGeneratorOptions _options;
+
+    internal RmmGenerator(MLContext context, RmmGeneratorOptions options) : base(context, options, nameof(RmmGenerator))
+    {
+        _options = options;
+    }
+
+    /// <summary>Trains the slot memories and the generator's question encoder on the complete rows of <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or shape; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A value is NaN or infinite, or no row has both modalities.</exception>
+    public override RecallTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames, readRecalled: false);
+        if (_options.ValidationSet is { } validationSet)
+            binding.CheckCompatible(validationSet.Schema);
+        var config = RecallOutput.BaseConfig(input, _options.AudioColumnName, _options.VisualColumnName, RecallMethod.Rmm) with
+        {
+            Slots = _options.Slots,
+            Addressing = _options.Addressing,
+            Combination = _options.Combination,
+            QuestionHiddenSize = _options.QuestionHiddenSize,
+            QuestionIsTokens = binding.QuestionIsTokens,
+            VocabularySize = binding.QuestionIsTokens ? binding.VocabularySize : 0,
+            QuestionVectorSize = binding.QuestionIsTokens ? 0 : binding.QuestionLength,
+        };
+
+        int seed = ResolveSeed();
+        var device = SelectDevice();
+        RmmNetwork network;
+        using (var initialization = new torch.Generator((ulong)seed))
+            network = new RmmNetwork(config.ToRmmConfig(), initialization);
+        var train = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
+            skipUnknownAnswers: false, completeRowsOnly: true);
+        var validation = _options.ValidationSet is null ? null
+            : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
+                skipUnknownAnswers: false, completeRowsOnly: true);
+        network.to(device);
+        InitializeSlots(network, train, seed, device);
+        Info($"Training the RMM generator on {device}: {config.Slots} slots, {config.Addressing} addressing, {config.Combination}.");
+        var objective = new RmmObjective(network);
+        Train(objective, train, validation, device, seed, input.GetRowCount());
+        if (train.SkippedRows > 0)
+            Info($"{train.SkippedRows} training rows per epoch lack a modality; the generator learns from the others.");
+        return new RecallTransformer(Context, binding, config, network, _options.RecalledAudioColumnName, _options.RecalledVisualColumnName, _options.BatchSize);
+    }
+
+    /// <inheritdoc/>
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema) => RecallOutput.OutputSchema(inputSchema,
+        _options.AudioColumnName, _options.VisualColumnName, _options.RecalledAudioColumnName, _options.RecalledVisualColumnName);
+
+    // The slots start as (audio, map, question) triples of the first training batch's segments.
+    private static void InitializeSlots(RmmNetwork network, IBatchSource train, int seed, torch.Device device)
+    {
+        var first = train.ReadEpoch(epoch: 0).FirstOrDefault()
+            ?? throw new InvalidDataException("The RMM generator needs rows with both modalities; the training data has none.");
+        using var scope = torch.NewDisposeScope();
+        using var generator = new torch.Generator((ulong)seed + 2);
+        var (audio, visual) = BatchTensors.Pair(first, network.Config.Shape, device);
+        network.InitializeSlotsFromData(audio, visual, BatchTensors.Question(first, device), generator);
+    }
+}

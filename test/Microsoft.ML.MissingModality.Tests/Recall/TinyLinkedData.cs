@@ -1,0 +1,90 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.MissingModality.Tests.Recall;
+
+/// <summary>
+/// A tiny scene where the modalities are linked: one of three instruments plays (audio: its prototype per segment)
+/// and is seen at one of four positions (visual: the instrument's channel lit at that position, plus a position
+/// code in channel 3). Audio is recoverable from the picture (which channel is lit), the picture from the audio only
+/// up to the position.
+/// </summary>
+internal static class TinyLinkedData
+{
+    public const int Segments = 2, AudioDim = 4, Channels = 4, Height = 2, Width = 2;
+
+    public sealed class Row
+    {
+        public string VideoId { get; set; } = "";
+        public string Question { get; set; } = "";
+        public string QuestionType { get; set; } = "";
+        public string Answer { get; set; } = "";
+        [VectorType(Segments, AudioDim)] public float[] Audio { get; set; } = [];
+        [VectorType(Segments, Channels, Height, Width)] public float[] Visual { get; set; } = [];
+        public bool AudioMissing { get; set; }
+        public bool VisualMissing { get; set; }
+    }
+
+    public sealed class Recalled
+    {
+        [VectorType(Segments, AudioDim)] public float[] RecalledAudio { get; set; } = [];
+        [VectorType(Segments, Channels, Height, Width)] public float[] RecalledVisual { get; set; } = [];
+    }
+
+    private static readonly string[] Sounds = ["violin", "piano", "drum"];
+    private static readonly string[] Places = ["left", "right", "middle", "top"];
+
+    public static List<Row> Rows(int count, int seed)
+    {
+        var random = new Random(seed);
+        var rows = new List<Row>();
+        for (int i = 0; i < count; i++)
+        {
+            int sound = random.Next(Sounds.Length), place = random.Next(Places.Length);
+            var audio = new float[Segments * AudioDim];
+            var visual = new float[Segments * Channels * Height * Width];
+            for (int t = 0; t < Segments; t++)
+            {
+                for (int a = 0; a < AudioDim; a++)
+                    audio[t * AudioDim + a] = (a == sound ? 1f : 0f) + (float)(random.NextDouble() - 0.5) * 0.1f;
+                visual[((t * Channels) + sound) * Height * Width + place] = 1f + (float)random.NextDouble() * 0.1f;
+                visual[((t * Channels) + 3) * Height * Width + place] = 0.25f * (place + 1);
+            }
+            bool askSound = random.Next(2) == 0;
+            rows.Add(new Row
+            {
+                VideoId = $"v{seed}-{i}",
+                Question = askSound ? "what is sounding" : "where is the instrument",
+                QuestionType = askSound ? "Audio/Counting" : "Visual/Location",
+                Answer = askSound ? Sounds[sound] : Places[place],
+                Audio = audio,
+                Visual = visual,
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>The rows with one modality removed the way the scenario transform removes it (zeros and a flag).</summary>
+    public static List<Row> WithMissing(IEnumerable<Row> rows, bool audio, bool visual) => rows.Select(r => new Row
+    {
+        VideoId = r.VideoId, Question = r.Question, QuestionType = r.QuestionType, Answer = r.Answer,
+        Audio = audio ? new float[r.Audio.Length] : r.Audio, Visual = visual ? new float[r.Visual.Length] : r.Visual,
+        AudioMissing = audio, VisualMissing = visual,
+    }).ToList();
+
+    public static IEstimator<ITransformer> Preprocessing(MLContext context) =>
+        context.Transforms.Text.TokenizeIntoWords("QuestionWords", "Question")
+            .Append(context.Transforms.Conversion.MapValueToKey("QuestionTokens", "QuestionWords"))
+            .Append(context.Transforms.Conversion.MapValueToKey("Label", "Answer"));
+
+    public static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.Sqrt(na * nb);
+    }
+}
