@@ -2,6 +2,7 @@ using Microsoft.ML.MissingModality.Bench;
 
 // Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- scoring [--repeats 3] [--work DIR] [--results FILE]
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
@@ -32,6 +33,16 @@ switch (benchmark)
             device: Value("--device", "auto")!,
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-training"))!,
             resultsPath: Value("--results", Path.Combine("bench", "results", "training.json"))!);
+        return 0;
+    case "recall-study":
+        RecallStudy.Run(
+            data: Value("--data", null) ?? throw new ArgumentException("--data DIR is required"),
+            recallers: Value("--recallers", "avst,zero,mean,nearest,linear,rmm")!.Split(','),
+            epochs: int.Parse(Value("--epochs", "30")!),
+            rmmEpochs: int.Parse(Value("--rmm-epochs", "20")!),
+            seed: int.Parse(Value("--seed", "1")!),
+            recallOnly: arguments.Contains("--recall-only"),
+            resultsPath: Value("--results", Path.Combine("bench", "results", "recall-study.md"))!);
         return 0;
     default:
         Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");

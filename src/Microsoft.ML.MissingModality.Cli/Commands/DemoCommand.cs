@@ -12,9 +12,9 @@ namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
 /// <c>avqa demo [--out DIR] [--preset small] [--epochs N] [--seed S] [--device auto|cpu|cuda]</c>: the whole job on
-/// the synthetic benchmark — generate a dataset, train the AVST answerer (validated), evaluate the test split with
-/// complete inputs, audio missing and visual missing, and write <c>results.md</c> beside the model, with the
-/// difficulty report's reference answerers for comparison.
+/// the synthetic benchmark — generate a dataset, train AVST alone and AVST after the RMM generator (Eq. 8), both
+/// validated, evaluate the test split with complete inputs, audio missing and visual missing, and write
+/// <c>results.md</c> beside the models, with the difficulty report's reference answerers for comparison.
 /// </summary>
 public static class DemoCommand
 {
@@ -53,7 +53,7 @@ public static class DemoCommand
             }
             int seedValue = parse.GetValue(seed);
             var chosen = SyntheticPreset.Parse(parse.GetRequiredValue(preset));
-            string data = Path.Combine(root, "data"), modelPath = Path.Combine(root, "avqa.zip");
+            string data = Path.Combine(root, "data"), modelPath = Path.Combine(root, "avqa.zip"), rmmModelPath = Path.Combine(root, "avqa-rmm.zip");
 
             context.Error.WriteLine($"1/3 Generating the '{chosen.Name}' synthetic benchmark (seed {seedValue}) in {data}.");
             var generator = new SyntheticGenerator(chosen, seedValue);
@@ -69,19 +69,31 @@ public static class DemoCommand
                 Progress = report => { bar.Clear(); context.Error.WriteLine("  " + report); },
                 StepProgress = step => bar.Update($"epoch {step.Epoch}/{step.Epochs}", step.Step, step.StepsPerEpoch),
             };
-            context.Error.WriteLine($"2/3 Training AVST ({options.Epochs} epochs, validated on val).");
+            context.Error.WriteLine($"2/3 Training AVST alone, then the RMM generator and AVST on Eq. 8 ({options.Epochs} epochs each, validated on val).");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var train = mlContext.Data.LoadFromAvqaDataset(data, "train");
-            var model = AvqaTrainingRecipe.Fit(mlContext, train, mlContext.Data.LoadFromAvqaDataset(data, "val"), options);
+            var validation = mlContext.Data.LoadFromAvqaDataset(data, "val");
+            var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options);
             var trainingTime = clock.Elapsed;
             ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
+            clock.Restart();
+            var rmm = mlContext.MissingModality().RmmGenerator(new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
+            {
+                Seed = seedValue,
+                Progress = report => { bar.Clear(); context.Error.WriteLine("  rmm " + report); },
+            });
+            var rmmModel = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, rmm);
+            var rmmTrainingTime = clock.Elapsed;
+            ModelFiles.SaveAtomically(mlContext, rmmModel, train.Schema, rmmModelPath);
 
             context.Error.WriteLine("3/3 Evaluating the test split: complete inputs, audio missing, visual missing.");
             var test = mlContext.Data.LoadFromAvqaDataset(data, "test");
-            var results = Scenarios.Select(s => (Label: s, Metrics: ScenarioEvaluation.Evaluate(mlContext, model, test, MissingModalityScenario.Parse(s), seedValue))).ToList();
+            var results = Scenarios.Select(s => (Label: "AVST, " + ScenarioLabel(s), Metrics: ScenarioEvaluation.Evaluate(mlContext, model, test, MissingModalityScenario.Parse(s), seedValue)))
+                .Concat(Scenarios.Select(s => (Label: "AVST + RMM, " + ScenarioLabel(s), Metrics: ScenarioEvaluation.Evaluate(mlContext, rmmModel, test, MissingModalityScenario.Parse(s), seedValue))))
+                .ToList();
             var difficulty = DifficultyReport.Compute(generator);
 
-            string report = Report(chosen, seedValue, options, trainingTime, results, difficulty);
+            string report = Report(chosen, seedValue, options, trainingTime, rmmTrainingTime, results, difficulty);
             File.WriteAllText(Path.Combine(root, "results.md"), report, new UTF8Encoding(false));
             File.WriteAllText(Path.Combine(root, "results.json"),
                 "[" + string.Join(",", results.Select(r => r.Metrics.ToJson(r.Label))) + "]", new UTF8Encoding(false));
@@ -90,16 +102,18 @@ public static class DemoCommand
         }
     }
 
-    private static string Report(SyntheticPreset preset, int seed, AvqaTrainerOptions options, TimeSpan trainingTime,
+    private static string ScenarioLabel(string scenario) => scenario == "none" ? "complete" : scenario + " missing";
+
+    private static string Report(SyntheticPreset preset, int seed, AvqaTrainerOptions options, TimeSpan trainingTime, TimeSpan rmmTrainingTime,
         List<(string Label, AvqaMetrics Metrics)> results, DifficultyReport difficulty)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# AVST on the synthetic `{preset.Name}` benchmark (seed {seed})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"# AVST alone and AVST + RMM on the synthetic `{preset.Name}` benchmark (seed {seed})");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Trained {options.Epochs} epochs (batch {options.BatchSize}, Adam lr {options.LearningRate} ×{options.LearningRateDecay} every {options.LearningRateStepEpochs} epochs, best validation epoch kept) in {trainingTime.TotalMinutes:F1} min. Accuracy (%) on the test split; a missing modality is fed as zeros (AVST's baseline rule).");
+            $"Trained {options.Epochs} epochs (batch {options.BatchSize}, Adam lr {options.LearningRate} ×{options.LearningRateDecay} every {options.LearningRateStepEpochs} epochs, best validation epoch kept): AVST alone in {trainingTime.TotalMinutes:F1} min, where a missing modality is fed as zeros (AVST's baseline rule); the RMM generator then AVST on Eq. 8 in {rmmTrainingTime.TotalMinutes:F1} min, where a missing modality is recalled from the other one and the question. Accuracy (%) on the test split.");
         text.AppendLine();
-        text.Append(AvqaMetrics.ToMarkdownTable(results.Select(r => (r.Label == "none" ? "complete" : r.Label + " missing", r.Metrics))));
+        text.Append(AvqaMetrics.ToMarkdownTable(results));
         text.AppendLine();
         text.AppendLine("Reference answerers on the same test split (from the difficulty report):");
         text.AppendLine();

@@ -6,9 +6,10 @@ using Microsoft.ML.MissingModality.Data;
 namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
-/// <c>avqa train --data DIR --out MODEL.zip [--epochs N] [--seed S] [--device auto|cpu|cuda]</c>: trains the AVST
-/// answerer on the dataset's train split, validating on its val split (best epoch kept), and saves the fitted
-/// pipeline as an ML.NET model zip. Epoch lines go to stderr.
+/// <c>avqa train --data DIR --out MODEL.zip [--recall zero|mean|nearest|linear|rmm] [--slots L] [--epochs N] [--seed S]
+/// [--device auto|cpu|cuda]</c>: fits the chosen recaller (none for <c>zero</c>: AVST alone) and trains the AVST answerer
+/// on the dataset's train split (Eq. 8 with a recaller), validating on its val split (best epoch kept), and saves the
+/// fitted pipeline as an ML.NET model zip. Epoch lines go to stderr.
 /// </summary>
 public static class TrainCommand
 {
@@ -28,9 +29,15 @@ public static class TrainCommand
         var hidden = new Option<int>("--hidden-size") { Description = "Width of the hidden features.", DefaultValueFactory = _ => defaults.HiddenSize };
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing model file." };
+        var recall = new Option<string>("--recall") { Description = "Recaller before the answerer: zero (AVST alone), mean, nearest, linear, or rmm (the paper's generator).", DefaultValueFactory = _ => "rmm" };
+        recall.AcceptOnlyFromAmong(RecallChoice.Names);
+        var rmmDefaults = new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions();
+        var slots = new Option<int>("--slots") { Description = "Slots per memory of the RMM generator.", DefaultValueFactory = _ => rmmDefaults.Slots };
+        var addressing = new Option<string>("--addressing") { Description = "RMM slot addressing: scaled-dot (the paper's Eq. 1) or cosine (its public code).", DefaultValueFactory = _ => AddressingName(rmmDefaults.Addressing) };
+        addressing.AcceptOnlyFromAmong("scaled-dot", "cosine");
         var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
         {
-            data, output, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
+            data, output, recall, slots, addressing, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -40,6 +47,8 @@ public static class TrainCommand
             string directory = parse.GetRequiredValue(data), modelPath = parse.GetRequiredValue(output);
             if (File.Exists(modelPath) && !parse.GetValue(overwrite))
                 throw new IOException($"'{modelPath}' already exists; pass --overwrite to replace it.");
+            if (parse.GetValue(slots) < 1)
+                throw new ArgumentException("--slots must be at least 1.");
             var mlContext = new MLContext(seed: parse.GetValue(seed));
             DeviceChoice.Apply(mlContext, parse.GetRequiredValue(device));
             var manifest = mlContext.Data.LoadAvqaManifest(directory);
@@ -68,10 +77,21 @@ public static class TrainCommand
             context.Error.WriteLine($"Training AVST on '{directory}' ({manifest.Splits["train"].Questions} train questions" +
                 (validation is null ? ", no val split" : $", {manifest.Splits["val"].Questions} val") + $"), {options.Epochs} epochs, device {parse.GetValue(device)}.");
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options);
+            string recallChoice = parse.GetRequiredValue(recall);
+            var recaller = RecallChoice.Create(mlContext, recallChoice, new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
+            {
+                Slots = parse.GetValue(slots),
+                Addressing = parse.GetRequiredValue(addressing) == "cosine" ? SlotAddressing.Cosine : SlotAddressing.ScaledDot,
+                Seed = parse.GetValue(seed),
+                Progress = report => context.Error.WriteLine("  rmm " + report),
+            });
+            context.Error.WriteLine(recaller is null ? "Recaller: none (AVST alone)." : $"Recaller: {recallChoice}; the answerer trains on Eq. 8.");
+            var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller);
             ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
             context.Out.WriteLine($"Saved {modelPath} ({clock.Elapsed.TotalSeconds:F0} s).");
             return Program.Success;
         }
     }
+
+    private static string AddressingName(SlotAddressing addressing) => addressing == SlotAddressing.Cosine ? "cosine" : "scaled-dot";
 }

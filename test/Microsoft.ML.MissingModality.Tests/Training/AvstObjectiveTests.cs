@@ -1,0 +1,86 @@
+using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.MissingModality.Tests.Modeling;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Tests.Training;
+
+[TestClass]
+public sealed class AvstObjectiveTests
+{
+    // Row 0 complete, row 1 without audio, row 2 without picture.
+    private static TrainingBatch Batch(AvstConfig config, bool withRecalled)
+    {
+        var c = config;
+        var batch = new TrainingBatch(3, c.Segments * c.AudioDim, c.Segments * c.VisualChannels * c.VisualPositions, c.MaxQuestionTokens, questionIsTokens: true, withRecalled)
+        {
+            Count = 3,
+        };
+        var random = new Random(4);
+        foreach (var array in new[] { batch.Audio, batch.Visual, batch.RecalledAudio, batch.RecalledVisual }.OfType<float[]>())
+            for (int i = 0; i < array.Length; i++) array[i] = (float)(random.NextDouble() * 2 - 1);
+        for (int i = 0; i < batch.Tokens!.Length; i++) batch.Tokens[i] = 1 + random.Next(c.VocabularySize - 1);
+        batch.AudioMissing[1] = true;
+        batch.VisualMissing[2] = true;
+        Array.Clear(batch.Audio, batch.AudioLength, batch.AudioLength);
+        Array.Clear(batch.Visual, 2 * batch.VisualLength, batch.VisualLength);
+        for (int i = 0; i < 3; i++) { batch.Labels[i] = i; batch.VideoKeys[i] = i; }
+        return batch;
+    }
+
+    [TestMethod]
+    public void TrainStep_RecalledColumns_SumsEachCombinationOverTheRowsThatHaveIt()
+    {
+        using var scope = NewDisposeScope();
+        var config = AvstTestData.Config() with { Dropout = 0, MatchingLossWeight = 0 };
+        var network = new AvstNetwork(config, new Generator(1));
+        var batch = Batch(config, withRecalled: true);
+        using var objective = new AvstObjective(network, seed: 1);
+
+        var loss = objective.TrainStep(batch, CPU).Loss!.item<float>();
+
+        var labels = tensor(new long[] { 0, 1, 2 });
+        var question = tensor(batch.Tokens!, [3, config.MaxQuestionTokens]);
+        Tensor Ce(float[] audio, float[] visual)
+        {
+            var flat = AvstBatch.FromFlat(tensor(audio, [3, batch.AudioLength]), tensor(visual, [3, batch.VisualLength]), question, config);
+            return nn.functional.cross_entropy(network.call(flat).Logits, labels, reduction: nn.Reduction.None);
+        }
+        var real = Ce(batch.Audio, batch.Visual);
+        var recalledAudio = Ce(batch.RecalledAudio!, batch.Visual);
+        var recalledVisual = Ce(batch.Audio, batch.RecalledVisual!);
+        // real pair: row 0 only; recalled audio: rows with a picture (0, 1); recalled picture: rows with audio (0, 2).
+        float expected = (real[0] + recalledAudio[0] + recalledAudio[1] + recalledVisual[0] + recalledVisual[2]).item<float>() / 3;
+        Assert.AreEqual(expected, loss, 1e-5);
+    }
+
+    [TestMethod]
+    public void TrainStep_NoRecalledColumns_IsAvstLossOnTheZeroFilledPair()
+    {
+        using var scope = NewDisposeScope();
+        var config = AvstTestData.Config() with { Dropout = 0, MatchingLossWeight = 0 };
+        var network = new AvstNetwork(config, new Generator(1));
+        var batch = Batch(config, withRecalled: false);
+        using var objective = new AvstObjective(network, seed: 1);
+
+        var loss = objective.TrainStep(batch, CPU).Loss!.item<float>();
+
+        var flat = AvstBatch.FromFlat(tensor(batch.Audio, [3, batch.AudioLength]), tensor(batch.Visual, [3, batch.VisualLength]),
+            tensor(batch.Tokens!, [3, config.MaxQuestionTokens]), config);
+        float expected = nn.functional.cross_entropy(network.call(flat).Logits, tensor(new long[] { 0, 1, 2 })).item<float>();
+        Assert.AreEqual(expected, loss, 1e-5);
+    }
+
+    [TestMethod]
+    public void SubstituteRecalledForMissing_ScoringRows_TakeTheRecalledModalityWhereMissing()
+    {
+        var config = AvstTestData.Config();
+        var batch = Batch(config, withRecalled: true);
+        var audioBefore = batch.Audio.ToArray();
+        batch.SubstituteRecalledForMissing();
+        CollectionAssert.AreEqual(audioBefore[..batch.AudioLength], batch.Audio[..batch.AudioLength], "complete row unchanged");
+        CollectionAssert.AreEqual(batch.RecalledAudio![batch.AudioLength..(2 * batch.AudioLength)], batch.Audio[batch.AudioLength..(2 * batch.AudioLength)]);
+        CollectionAssert.AreEqual(batch.RecalledVisual![(2 * batch.VisualLength)..], batch.Visual[(2 * batch.VisualLength)..]);
+    }
+}
