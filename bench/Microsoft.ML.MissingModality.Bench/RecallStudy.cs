@@ -47,7 +47,11 @@ public static class RecallStudy
             if (!recallOnly)
             {
                 var answerClock = Stopwatch.StartNew();
-                var answerer = mm.AvqaTrainer(new AvqaTrainerOptions { Epochs = epochs, Seed = seed, ValidationSet = chain.Transform(validation) }).Fit(chain.Transform(train));
+                var answerer = mm.AvqaTrainer(new AvqaTrainerOptions
+                {
+                    Epochs = epochs, Seed = seed, ValidationSet = chain.Transform(validation),
+                    Progress = r => Console.Error.WriteLine($"  {name} answerer {r}"),
+                }).Fit(chain.Transform(train));
                 var model = chain.Append(answerer);
                 double answerSeconds = answerClock.Elapsed.TotalSeconds;
                 foreach (string scenario in new[] { "none", "audio", "visual" })
@@ -84,7 +88,7 @@ public static class RecallStudy
         }
         if (!name.StartsWith("rmm", StringComparison.Ordinal))
             throw new ArgumentException($"Unknown recaller '{name}'.");
-        var options = new RmmGeneratorOptions { Epochs = rmmEpochs, Seed = seed };
+        var options = new RmmGeneratorOptions { Epochs = rmmEpochs, Seed = seed, Progress = r => Console.Error.WriteLine($"  {name} {r}") };
         foreach (string part in name.Split('-').Skip(1))
         {
             switch (part)

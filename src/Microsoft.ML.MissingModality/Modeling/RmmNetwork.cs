@@ -66,18 +66,24 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     }
 
     /// <summary>
-    /// The RMMR loss (Eqs. 3-4) over complete rows: mean squared error of the recalled audio against the real audio
-    /// plus that of the recalled visual maps against the real ones, each averaged over its elements.
+    /// Both recalls of complete rows in one pass (the question encoded once): audio <c>[B, T, A]</c> from the maps and
+    /// maps <c>[B, T, C, P]</c> from the audio.
     /// </summary>
-    public Tensor ReconstructionLoss(Tensor audio, Tensor visual, Tensor? questionInput)
+    public (Tensor Audio, Tensor Visual) RecallBoth(Tensor audio, Tensor visual, Tensor? questionInput)
     {
         using var scope = NewDisposeScope();
         var q = Question(questionInput, audio.shape[0]);
         var recalledAudio = Weights(visual.flatten(2), visualSlots, q).matmul(audioSlots);
-        var recalledVisual = Weights(audio, audioSlots, q).matmul(visualSlots);
-        return (nn.functional.mse_loss(recalledAudio, audio) + nn.functional.mse_loss(recalledVisual, visual.flatten(2)))
-            .MoveToOuterDisposeScope();
+        var recalledVisual = Weights(audio, audioSlots, q).matmul(visualSlots).view_as(visual);
+        return (recalledAudio.MoveToOuterDisposeScope(), recalledVisual.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// The RMMR loss (Eqs. 3-4) of recalled features against the real ones: the mean squared error of the audio plus
+    /// that of the visual maps, each averaged over its elements.
+    /// </summary>
+    public static Tensor ReconstructionLoss(Tensor recalledAudio, Tensor recalledVisual, Tensor audio, Tensor visual) =>
+        nn.functional.mse_loss(recalledAudio, audio) + nn.functional.mse_loss(recalledVisual, visual);
 
     /// <summary>
     /// Sets slot j to the audio, the visual map and the question feature of one (row, segment) of the given complete

@@ -20,22 +20,20 @@ internal sealed class RmmObjective(RmmNetwork network) : ITrainingObjective
     public BatchResult TrainStep(TrainingBatch batch, Device device)
     {
         var (audio, visual, question) = Inputs(batch, device);
-        var loss = network.ReconstructionLoss(audio, visual, question);
-        double metric;
-        using (no_grad())
-            metric = CosineSum(audio, visual, question);
-        return new BatchResult(loss, metric, batch.Count);
+        var (recalledAudio, recalledVisual) = network.RecallBoth(audio, visual, question);
+        var loss = RmmNetwork.ReconstructionLoss(recalledAudio, recalledVisual, audio, visual);
+        return new BatchResult(loss, CosineSum(recalledAudio.detach(), recalledVisual.detach(), audio, visual), batch.Count);
     }
 
     public (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device)
     {
         var (audio, visual, question) = Inputs(batch, device);
-        return (CosineSum(audio, visual, question), batch.Count);
+        var (recalledAudio, recalledVisual) = network.RecallBoth(audio, visual, question);
+        return (CosineSum(recalledAudio, recalledVisual, audio, visual), batch.Count);
     }
 
-    private double CosineSum(Tensor audio, Tensor visual, Tensor question) =>
-        ((RecallMetrics.Cosine(network.RecallAudio(visual, question), audio)
-          + RecallMetrics.Cosine(network.RecallVisual(audio, question), visual)) / 2).sum().item<float>();
+    private static double CosineSum(Tensor recalledAudio, Tensor recalledVisual, Tensor audio, Tensor visual) =>
+        ((RecallMetrics.Cosine(recalledAudio, audio) + RecallMetrics.Cosine(recalledVisual, visual)) / 2).sum().item<float>();
 
     public (Tensor Audio, Tensor Visual, Tensor Question) Inputs(TrainingBatch batch, Device device)
     {
