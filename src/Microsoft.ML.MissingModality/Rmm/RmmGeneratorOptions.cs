@@ -20,12 +20,15 @@ public sealed class RmmGeneratorOptions : TorchComponentOptions
     public int Slots { get; set; } = 75;
 
     /// <summary>How a feature is scored against the slots (Eq. 1).</summary>
-    /// <value>Default: <see cref="SlotAddressing.ScaledDot"/> (the paper's Eq. 1).</value>
-    public SlotAddressing Addressing { get; set; } = SlotAddressing.ScaledDot;
+    /// <value>Default: <see cref="SlotAddressing.Cosine"/> (the public code's), chosen by measurement: docs/results.md.</value>
+    public SlotAddressing Addressing { get; set; } = SlotAddressing.Cosine;
 
     /// <summary>How the addressing by the available modality and by the question are combined (Eq. 2).</summary>
-    /// <value>Default: <see cref="SlotCombination.SoftmaxOfProduct"/> (the paper's Eq. 2).</value>
-    public SlotCombination Combination { get; set; } = SlotCombination.SoftmaxOfProduct;
+    /// <value>
+    /// Default: <see cref="SlotCombination.NormalizedProduct"/>, chosen by measurement (docs/results.md): the paper's
+    /// <see cref="SlotCombination.SoftmaxOfProduct"/> recalls within noise of the training mean.
+    /// </value>
+    public SlotCombination Combination { get; set; } = SlotCombination.NormalizedProduct;
 
     /// <summary>Width of the generator's own question feature (its question encoder sits before the answerer in the pipeline).</summary>
     /// <value>Default: 256.</value>
