@@ -2,8 +2,7 @@
 // (the writer inside pyarrow), so list columns have max definition level 3 (nullable list, nullable element)
 // and strings are nullable, exactly as `pyarrow.parquet.write_table` produces them. generate_arrow_fixture.py
 // beside this file is the equivalent pyarrow script. Run from this folder:  dotnet run generate-arrow-fixture.cs
-// (the output goes to ../Microsoft.ML.MissingModality.Tests/Data/Fixtures/arrow-written/). NuGet.config names the local
-// feed artifacts/packages: create it first (mkdir -p artifacts/packages at the repository root) if it does not exist.
+// (the output goes to ../Microsoft.ML.MissingModality.Tests/Data/Fixtures/arrow-written/).
 #:package ParquetSharp@25.0.1.2
 #:package Apache.Arrow@23.0.0
 #:property ManagePackageVersionsCentrally=false
