@@ -11,44 +11,28 @@ namespace Microsoft.ML.MissingModality.Avqa;
 /// audio-missing is answered from its recalled audio and real picture, visual-missing from its real audio and
 /// recalled picture, when the model was trained with recalled features; otherwise from zeros (AVST's rule).
 /// </summary>
-internal sealed class AvqaBatchScorer : IBatchScorer
+internal sealed class AvqaBatchScorer : BindingBatchScorer
 {
     private readonly AvqaTransformer _owner;
-    private readonly TrainingBatch _batch;
     private readonly float[] _probabilities;
     private readonly uint[] _predicted;
     private readonly int _answers;
-    private BatchRowReader? _reader;
-    private DataViewRow? _readerRow;
 
-    public AvqaBatchScorer(AvqaTransformer owner, int capacity)
+    public AvqaBatchScorer(AvqaTransformer owner, int capacity) : base(owner.Binding, capacity)
     {
         _owner = owner;
-        var b = owner.Binding;
-        _batch = new TrainingBatch(capacity, b.AudioLength, b.VisualLength, b.QuestionLength, b.QuestionIsTokens, b.HasRecalled);
         _answers = owner.Answers.Count;
         _probabilities = new float[capacity * _answers];
         _predicted = new uint[capacity];
     }
 
-    public void AddRow(DataViewRow input, int slot)
+    private protected override void Score(int count)
     {
-        if (!ReferenceEquals(input, _readerRow))
-        {
-            _reader = new BatchRowReader(input, _owner.Binding, labelColumn: null);
-            _readerRow = input;
-        }
-        _reader!.Fill(_batch, slot);
-    }
-
-    public void ScoreBatch(int count)
-    {
-        _batch.Count = count;
-        _batch.SubstituteRecalledForMissing();
+        Batch.SubstituteRecalledForMissing();
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var network = _owner.Network;
-        var output = network.forward(BatchTensors.Inputs(_batch, network.Config, DeviceOf(network)));
+        var output = network.forward(BatchTensors.Inputs(Batch, network.Config, DeviceOf(network)));
         var probabilities = torch.nn.functional.softmax(output.Logits, 1).cpu();
         probabilities.data<float>().CopyTo(_probabilities.AsSpan(0, count * _answers));
         var predicted = probabilities.argmax(1).data<long>().ToArray();
@@ -56,7 +40,7 @@ internal sealed class AvqaBatchScorer : IBatchScorer
             _predicted[i] = (uint)predicted[i] + 1;
     }
 
-    public Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) => outputIndex switch
+    public override Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) => outputIndex switch
     {
         0 => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
         {
@@ -68,10 +52,6 @@ internal sealed class AvqaBatchScorer : IBatchScorer
         1 => (ValueGetter<uint>)((ref uint value) => value = _predicted[currentSlot()]),
         _ => throw new ArgumentOutOfRangeException(nameof(outputIndex)),
     };
-
-    public void Dispose()
-    {
-    }
 
     private static torch.Device DeviceOf(TorchSharp.torch.nn.Module network) => network.parameters().First().device;
 }
