@@ -65,13 +65,17 @@ public static class RecallStudy
             }
             Console.WriteLine(line);
             report.AppendLine(line);
+            Write(resultsPath, report, table, lines);      // after every recaller, so a long study can be stopped
         }
-        if (table.Count > 0)
-            report.AppendLine().Append(AvqaMetrics.ToMarkdownTable(table));
+        Console.Write(File.ReadAllText(resultsPath));
+    }
+
+    private static void Write(string resultsPath, StringBuilder report, List<(string, AvqaMetrics)> table, List<string> lines)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
-        File.WriteAllText(resultsPath, report.ToString());
+        string text = report.ToString() + (table.Count > 0 ? Environment.NewLine + AvqaMetrics.ToMarkdownTable(table) : "");
+        File.WriteAllText(resultsPath, text);
         File.WriteAllText(Path.ChangeExtension(resultsPath, ".json"), "[" + string.Join(",", lines) + "]");
-        Console.Write(report);
     }
 
     // avst | zero | mean | nearest | linear | rmm[-dot|-cos][-softmax|-product][-L<slots>]
