@@ -128,6 +128,26 @@ public sealed class RmmGeneratorTests : TempDirectoryTest
         }
     }
 
+    [TestMethod]
+    public void Pipeline_OnGpu_WhenOneIsPresent_RecallsAsOnCpu()
+    {
+        if (TorchDeviceSelector.CountCudaDevices() == 0)
+            Assert.Inconclusive("No CUDA device here; the GPU path is tested on a machine with one.");
+        var rows = TinyLinkedData.Rows(64, seed: 1);
+        List<TinyLinkedData.Recalled> Run(MLContext context)
+        {
+            var data = context.Data.LoadFromEnumerable(rows);
+            var options = TinyOptions();
+            options.Epochs = 3;
+            var model = TinyLinkedData.Preprocessing(context).Append(context.MissingModality().RmmGenerator(options)).Fit(data);
+            return RecallBaselineTests.Recall(context, model, rows.Take(8).ToList());
+        }
+        var cpu = Run(new MLContext(seed: 1));
+        var gpu = Run(new MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = false });
+        for (int i = 0; i < cpu.Count; i++)
+            FloatAssert.AreClose(cpu[i].RecalledAudio, gpu[i].RecalledAudio, 1e-3f);
+    }
+
     private static List<AvqaPrediction> Predict(MLContext context, ITransformer model, List<TinyLinkedData.Row> rows)
     {
         var engine = context.Model.CreatePredictionEngine<TinyLinkedData.Row, AvqaPrediction>(model);
