@@ -17,7 +17,7 @@ public sealed record SyntheticPreset(string Name, FeatureShape Shape, IReadOnlyL
 
     /// <summary>600 videos, 2,963 questions, visual <c>[10,64,7,7]</c>: the whole pipeline trains on two CPU cores in minutes.</summary>
     public static SyntheticPreset Small { get; } = new("small", new FeatureShape(10, 128, [64, 7, 7]),
-        [new("train", 420, 2074), new("val", 60, 296), new("test", 120, 593)]);
+        [new("train", 420, 2074), new("val", 60, 296), new("test", 300, 1482)]);
 
     /// <summary>
     /// MUSIC-AVQA's sizes: 9,288 videos and 45,867 questions (train 32,087 / val 4,595 / test 9,185), visual
