@@ -7,7 +7,8 @@ namespace Microsoft.ML.MissingModality.Datasets.Synthetic;
 /// The six Audio templates. "Heard" means every sounding instrument, on or off screen: the soundtrack alone cannot
 /// tell where a sound comes from. Per-type loudness is the loudness of the type's sound — its players summed, as a
 /// section in unison is heard (generator version 3; version 2 took the loudest player) — averaged over the segments
-/// in which it sounds; rhythm is their mean, and duration the segments in which any of them plays.
+/// in which it sounds; rhythm is the mean over its parts (players in unison are heard as one), and duration the
+/// segments in which any of them plays.
 /// </summary>
 internal static class AudioTemplates
 {
@@ -29,7 +30,7 @@ internal static class AudioTemplates
             (s, a) => Compare(s, a, g => SummedLoudness(g, s.Segments)));
         yield return new(comparative, "Is the <Object> more rhythmic than the <Object>?", 86,
             (s, r) => HeardPair(s, r),
-            (s, a) => Compare(s, a, g => g.Average(i => i.Rhythm)));
+            (s, a) => Compare(s, a, g => PartRhythm(s, g[0].Instrument)));
         yield return new(comparative, "Is the <Object> playing longer than the <Object>?", 69,
             (s, r) => HeardPair(s, r),
             (s, a) => Compare(s, a, g => Enumerable.Range(0, s.Segments).Count(t => g.Any(i => i.SoundsAt(t)))));
@@ -49,6 +50,10 @@ internal static class AudioTemplates
         var sums = Enumerable.Range(0, segments).Select(t => players.Sum(i => (double)i.Loudness[t])).Where(l => l > 0).ToList();
         return sums.Count == 0 ? 0 : sums.Average();
     }
+
+    /// <summary>The mean rhythm of the parts of <paramref name="type"/> that audio hears.</summary>
+    private static double PartRhythm(Scene scene, string type) =>
+        SceneSampler.Parts(scene).Where(p => p.Type == type).Average(p => (double)p.Rhythm);
 
     private static string? Compare(Scene scene, IReadOnlyList<string> args, Func<List<SceneInstrument>, double> measure)
     {

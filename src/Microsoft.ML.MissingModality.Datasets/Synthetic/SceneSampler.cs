@@ -14,6 +14,9 @@ internal static class SceneSampler
     /// <summary>A lone instrument of its kind, in a video showing several kinds, that nobody plays (v3).</summary>
     public const double IdleProbability = 0.4;
 
+    /// <summary>A section of several players of one kind, in a video showing several kinds, that does not play (v3).</summary>
+    public const double IdleSectionProbability = 0.1;
+
     /// <summary>Players of one kind play one part together, coming in and stopping at the same moments (v3).</summary>
     public const double UnisonProbability = 0.8;
 
@@ -113,7 +116,9 @@ internal static class SceneSampler
             var heard = parts.Select(p => p.Type).ToHashSet();
             string idle = DrawInstrument(ensemble, rng);
             for (int tries = 0; tries < 20 && heard.Contains(idle); tries++) idle = DrawInstrument(ensemble, rng);
-            if (!heard.Contains(idle)) onScreen.Add(new SceneInstrument(idle, true, 0, 0, new float[T], 0));
+            int idlePlayers = rng.Bernoulli(IdleLoneShare) ? 1 : Math.Max(2, rng.Categorical(PlayersWeights));
+            for (int k = 0; k < idlePlayers && !heard.Contains(idle); k++)
+                onScreen.Add(new SceneInstrument(idle, true, 0, 0, new float[T], 0));
         }
         var placed = Layout(onScreen.Select(i => i.Instrument).ToList(), T, rng);
         for (int i = 0; i < placed.Count; i++)
@@ -125,7 +130,10 @@ internal static class SceneSampler
     /// How often a scene shows an idle instrument, as the audio view's prior (measured on sampled scenes: the sound
     /// stage leaves a lone kind idle with <see cref="IdleProbability"/> when several kinds are in view).
     /// </summary>
-    public const double IdleInViewProbability = 0.28;
+    public const double IdleInViewProbability = 0.34;
+
+    /// <summary>The share of idle kinds that are a lone instrument rather than a section (measured likewise).</summary>
+    public const double IdleLoneShare = 0.8;
 
     /// <summary>
     /// What audio hears: the sounding players grouped by kind and sounding segments (players in unison are one
@@ -181,9 +189,10 @@ internal static class SceneSampler
         foreach (string kind in kinds)
         {
             var players = Enumerable.Range(0, result.Count).Where(i => result[i].Instrument == kind).ToList();
-            if (players.Count == 1 && kinds.Count >= 2 && rng.Bernoulli(IdleProbability))
+            if (kinds.Count >= 2 && rng.Bernoulli(players.Count == 1 ? IdleProbability : IdleSectionProbability))
             {
-                result[players[0]] = result[players[0]] with { Loudness = new float[T], Rhythm = DrawRhythm(kind, rng) };
+                foreach (int i in players)
+                    result[i] = result[i] with { Loudness = new float[T], Rhythm = DrawRhythm(kind, rng) };
                 continue;
             }
             // A section plays one part in unison (same onsets and rests, one rhythm), each player at its own level.
