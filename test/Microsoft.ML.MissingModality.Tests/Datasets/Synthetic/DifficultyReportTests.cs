@@ -43,7 +43,7 @@ public sealed class DifficultyReportTests
         Assert.IsLessThan(0.7, visual.AudioOracle);
         Assert.IsGreaterThan(visual.QuestionOnly + 0.1, visual.AudioOracle);
         Assert.IsLessThan(0.8, audio.VisualOracle);
-        Assert.IsGreaterThan(audio.QuestionOnly + 0.1, audio.VisualOracle);
+        Assert.IsGreaterThan(audio.QuestionOnly + 0.05, audio.VisualOracle);
     }
 
     [TestMethod]
