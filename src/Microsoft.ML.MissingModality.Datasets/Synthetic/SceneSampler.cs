@@ -2,8 +2,9 @@ namespace Microsoft.ML.MissingModality.Datasets.Synthetic;
 
 /// <summary>
 /// The prior over scenes (documented in docs/synthetic-benchmark.md). Its numbers are round values read off the
-/// real validation split's answer statistics (how often a voiceover, a silent player, an off-screen sound occur),
-/// never fitted to any model. Sampling is staged — layout (what is seen) then sound (what is heard) — so the
+/// real validation split's answer statistics (how often a voiceover, an instrument that never sounds, an off-screen
+/// sound, a section coming in together occur, how many players a kind has) or set against the difficulty report's
+/// one-modality oracles, never fitted to any model. Sampling is staged — layout (what is seen) then sound (what is heard) — so the
 /// difficulty report can redraw the facts one modality cannot observe while keeping the ones it can.
 /// </summary>
 internal static class SceneSampler
@@ -19,6 +20,16 @@ internal static class SceneSampler
 
     /// <summary>Players of one kind play one part together, coming in and stopping at the same moments (v3).</summary>
     public const double UnisonProbability = 0.8;
+
+    /// <summary>
+    /// How often a scene shows an idle kind, as the audio view's prior: measured on sampled scenes (the sound stage
+    /// leaves a kind idle with <see cref="IdleProbability"/> or <see cref="IdleSectionProbability"/> only when several
+    /// kinds are in view, so this is a rate, not a parameter; a test keeps it in step with the sampler).
+    /// </summary>
+    public const double IdleInViewProbability = 0.34;
+
+    /// <summary>The share of idle kinds that are a lone instrument rather than a section (measured likewise: 0.80).</summary>
+    public const double IdleLoneShare = 0.8;
 
     public const double OffScreenProbability = 0.12;
     public const double VoiceoverProbability = 0.20;
@@ -125,15 +136,6 @@ internal static class SceneSampler
             result.Add(onScreen[i] with { X = placed[i].X, Y = placed[i].Y });
         return scene with { Indoor = rng.Bernoulli(IndoorProbability[ensemble]), Instruments = result };
     }
-
-    /// <summary>
-    /// How often a scene shows an idle instrument, as the audio view's prior (measured on sampled scenes: the sound
-    /// stage leaves a lone kind idle with <see cref="IdleProbability"/> when several kinds are in view).
-    /// </summary>
-    public const double IdleInViewProbability = 0.34;
-
-    /// <summary>The share of idle kinds that are a lone instrument rather than a section (measured likewise).</summary>
-    public const double IdleLoneShare = 0.8;
 
     /// <summary>
     /// What audio hears: the sounding players grouped by kind and sounding segments (players in unison are one
