@@ -35,6 +35,18 @@ public sealed class DifficultyReportTests
     }
 
     [TestMethod]
+    public void Compute_OneModalityOracles_OnlyPartlyRecoverTheOtherGroup()
+    {
+        // Generator version 3: audio cannot count a section or see an idle instrument, the picture cannot hear.
+        var audio = Report.Rows.Single(r => r.Name == "Audio");
+        var visual = Report.Rows.Single(r => r.Name == "Visual");
+        Assert.IsLessThan(0.7, visual.AudioOracle);
+        Assert.IsGreaterThan(visual.QuestionOnly + 0.1, visual.AudioOracle);
+        Assert.IsLessThan(0.8, audio.VisualOracle);
+        Assert.IsGreaterThan(audio.QuestionOnly + 0.05, audio.VisualOracle);
+    }
+
+    [TestMethod]
     public void Format_MarkdownAndJson_HaveEveryRow()
     {
         string md = Report.ToMarkdown();

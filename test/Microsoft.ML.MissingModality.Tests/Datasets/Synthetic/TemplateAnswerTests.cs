@@ -70,6 +70,24 @@ public sealed class TemplateAnswerTests
     }
 
     [TestMethod]
+    public void Answer_UnisonSection_HeardAsOneSoundButSeenAsItsPlayers()
+    {
+        var scene = new Scene(10, "classical", true,
+        [
+            new SceneInstrument("violin", true, 0.2f, 0.5f, SceneFixtures.Playing(0, 10, 0.3f), 0.2f),
+            new SceneInstrument("violin", true, 0.4f, 0.5f, SceneFixtures.Playing(0, 10, 0.3f), 0.2f),
+            new SceneInstrument("piano", true, 0.8f, 0.5f, SceneFixtures.Playing(0, 10, 0.5f), 0.5f),
+        ], new float[10]);
+        string? Answer(QuestionType type, string text, params string[] args) => MusicAvqaTemplates.Find(type, text)!.Answer(scene, args);
+        Assert.AreEqual("two", Answer(QuestionType.AudioCounting, "How many musical instruments were heard throughout the video?"));
+        Assert.AreEqual("two", Answer(QuestionType.VisualCounting, "How many <Object> are in the entire video?", "violin"));
+        Assert.AreEqual("three", Answer(QuestionType.AudioVisualCounting, "How many instruments are sounding in the video?"));
+        // The section's sound (0.3 + 0.3) is louder than the piano (0.5), though each violinist alone is softer.
+        Assert.AreEqual("yes", Answer(QuestionType.AudioComparative, "Is the <Object> louder than the <Object>?", "violin", "piano"));
+        Assert.AreEqual("no", Answer(QuestionType.AudioVisualComparative, "Is the <Object> on the <LR> louder than the <Object> on the <LR>?", "violin", "left", "piano", "right"));
+    }
+
+    [TestMethod]
     public void Answer_TwoViolinsComingInTogether_IsSimultaneously()
     {
         var scene = new Scene(10, "classical", false,
