@@ -35,7 +35,7 @@ public static class DemoCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Names);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output folder." };
-        var command = new System.CommandLine.Command("demo", "Generate the synthetic benchmark, train AVST, and evaluate it with complete inputs and with audio or visual missing.")
+        var command = new System.CommandLine.Command("demo", "Generate the synthetic benchmark, train AVST alone and AVST after the RMM generator (Eq. 8), and evaluate both with complete inputs and with audio or visual missing.")
         {
             output, preset, epochs, seed, device, overwrite,
         };
