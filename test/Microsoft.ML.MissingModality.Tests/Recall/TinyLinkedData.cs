@@ -71,10 +71,7 @@ internal static class TinyLinkedData
         AudioMissing = audio, VisualMissing = visual,
     }).ToList();
 
-    public static IEstimator<ITransformer> Preprocessing(MLContext context) =>
-        context.Transforms.Text.TokenizeIntoWords("QuestionWords", "Question")
-            .Append(context.Transforms.Conversion.MapValueToKey("QuestionTokens", "QuestionWords"))
-            .Append(context.Transforms.Conversion.MapValueToKey("Label", "Answer"));
+    public static IEstimator<ITransformer> Preprocessing(MLContext context) => Avqa.TinyAvqaData.Preprocessing(context);
 
     public static double Cosine(float[] a, float[] b)
     {
