@@ -14,6 +14,10 @@ internal interface IRecallModel
 
     /// <summary>Visual maps <c>[B, T, C, P]</c> recalled from audio <c>[B, T, A]</c>.</summary>
     Tensor RecallVisual(Tensor audio, Tensor? question);
+
+    /// <summary>Both recalls of one batch: what scoring needs. Recallers that can share work between them (RMM encodes the question once) override it.</summary>
+    (Tensor Audio, Tensor Visual) RecallBoth(Tensor audio, Tensor visual, Tensor? question) =>
+        (RecallAudio(visual, question), RecallVisual(audio, question));
 }
 
 /// <summary>Fits a recaller in one pass over the complete training rows (no gradient steps).</summary>

@@ -27,8 +27,9 @@ internal sealed class RecallBatchScorer : BindingBatchScorer
         var device = _owner.Device;
         var (audio, visual) = BatchTensors.Pair(Batch, _owner.Config.Shape, device);
         var question = _owner.Binding.HasQuestion ? BatchTensors.Question(Batch, device) : null;
-        _owner.Model.RecallAudio(visual, question).cpu().contiguous().data<float>().CopyTo(_audio.AsSpan(0, count * Batch.AudioLength));
-        _owner.Model.RecallVisual(audio, question).cpu().contiguous().data<float>().CopyTo(_visual.AsSpan(0, count * Batch.VisualLength));
+        var (recalledAudio, recalledVisual) = _owner.Model.RecallBoth(audio, visual, question);
+        recalledAudio.cpu().contiguous().data<float>().CopyTo(_audio.AsSpan(0, count * Batch.AudioLength));
+        recalledVisual.cpu().contiguous().data<float>().CopyTo(_visual.AsSpan(0, count * Batch.VisualLength));
         for (int i = 0; i < count; i++)
         {
             if (Batch.VisualMissing[i])

@@ -69,15 +69,6 @@ internal sealed class TrainingBatch
     /// </summary>
     public long[] VideoKeys { get; }
 
-    /// <summary>Whether any filled row has both modalities.</summary>
-    public bool AnyComplete()
-    {
-        for (int i = 0; i < Count; i++)
-            if (!AudioMissing[i] && !VisualMissing[i])
-                return true;
-        return false;
-    }
-
     /// <summary>
     /// Where a modality is missing and a recalled version exists, puts the recalled features in the real slot: how a
     /// row with a missing stream is answered (recalled audio with the real picture, or the reverse).
