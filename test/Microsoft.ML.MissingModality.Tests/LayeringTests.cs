@@ -20,6 +20,7 @@ public sealed class LayeringTests
     [TestMethod]
     [DataRow("Modeling")]
     [DataRow("Training")]
+    [DataRow("Diffusion")]
     public void TorchFolders_UseNoMlNetTypes(string folder)
     {
         var offenders = Offenders(Directory.GetFiles(Path.Combine(Library, folder), "*.cs", SearchOption.AllDirectories), MlNetMarkers);
