@@ -9,6 +9,7 @@ using Microsoft.ML.MissingModality.Evaluation;
 using Microsoft.ML.MissingModality.Recall;
 using Microsoft.ML.MissingModality.Rmm;
 using Microsoft.ML.MissingModality.Scenarios;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.MissingModality.Bench;
 
@@ -23,6 +24,7 @@ public static class RecallStudy
     public static void Run(string data, IReadOnlyList<string> recallers, int epochs, int rmmEpochs, int seed, bool recallOnly, string resultsPath)
     {
         var context = new MLContext(seed: seed);
+        context.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Info && (e.Source.Contains("RmmGenerator", StringComparison.Ordinal) || e.Source.Contains("AvqaTrainer", StringComparison.Ordinal))) Console.Error.WriteLine($"  {e.Message}"); };
         var train = context.Data.LoadFromAvqaDataset(data, "train");
         var validation = context.Data.LoadFromAvqaDataset(data, "val");
         var test = context.Data.LoadFromAvqaDataset(data, "test");
@@ -78,7 +80,7 @@ public static class RecallStudy
         File.WriteAllText(Path.ChangeExtension(resultsPath, ".json"), "[" + string.Join(",", lines) + "]");
     }
 
-    // avst | zero | mean | nearest | linear | rmm[-dot|-cos][-softmax|-product][-L<slots>]
+    // avst | zero | mean | nearest | linear | rmm[-dot|-cos][-softmax|-product][-L<slots>][-s<addressing scale>][-learn]
     private static IEstimator<ITransformer>? Recaller(MLContext context, string name, int rmmEpochs, int seed)
     {
         var mm = context.MissingModality();
@@ -101,6 +103,8 @@ public static class RecallStudy
                 case "cos": options.Addressing = SlotAddressing.Cosine; break;
                 case "softmax": options.Combination = SlotCombination.SoftmaxOfProduct; break;
                 case "product": options.Combination = SlotCombination.NormalizedProduct; break;
+                case "learn": options.LearnAddressingScale = true; break;
+                case var scale when scale.StartsWith('s'): options.AddressingScale = double.Parse(scale[1..], CultureInfo.InvariantCulture); break;
                 default:
                     options.Slots = part.StartsWith('L') ? int.Parse(part[1..], CultureInfo.InvariantCulture) : throw new ArgumentException($"Unknown RMM variant '{part}'.");
                     break;

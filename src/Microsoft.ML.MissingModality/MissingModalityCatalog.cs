@@ -1,4 +1,5 @@
 using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Baselines;
 using Microsoft.ML.MissingModality.Recall;
 using Microsoft.ML.MissingModality.Rmm;
@@ -55,6 +56,21 @@ public sealed class MissingModalityCatalog
 
     /// <summary>The RMM generator, configured by <paramref name="options"/>.</summary>
     public RmmGenerator RmmGenerator(RmmGeneratorOptions options) => new(Context, options);
+
+    /// <summary>
+    /// The paper's audio-visual relation-aware diffusion (AVR): a denoising diffusion model of real audio-visual pairs,
+    /// trained on the rows that have both modalities (AVE loss), that takes each pair of a recaller's output and the
+    /// real other modality through its reverse process. Put it after a recaller; adds the four enhanced columns that a
+    /// following <see cref="AvqaTrainer(AvqaTrainerOptions)"/> trains Eq. 8 on and answers missing-modality rows from.
+    /// </summary>
+    /// <param name="diffusionSteps">T (paper: 10).</param>
+    /// <param name="startStep">S: the step enhancement starts from (0: no noise added, all T steps, as the public code).</param>
+    /// <param name="epochs">Passes over the training rows.</param>
+    public AvrDiffusion AvrDiffusion(int diffusionSteps = 10, int startStep = 1, int epochs = 20) =>
+        AvrDiffusion(new AvrDiffusionOptions { DiffusionSteps = diffusionSteps, StartStep = startStep, Epochs = epochs });
+
+    /// <summary>The AVR diffusion, configured by <paramref name="options"/>.</summary>
+    public AvrDiffusion AvrDiffusion(AvrDiffusionOptions options) => new(Context, options);
 
     /// <summary>
     /// A simple recaller with the RMM generator's output contract (<c>RecalledAudio</c>, <c>RecalledVisual</c>): zero

@@ -64,7 +64,7 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
         var validation = _options.ValidationSet is null ? null
             : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
         Info($"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {answers.Length} answers" +
-            (binding.HasRecalled ? $", Eq. 8 with recalled '{binding.RecalledAudioColumn}' and '{binding.RecalledVisualColumn}'." : "."));
+            (binding.HasEnhanced ? ", Eq. 8 with the AVR diffusion's enhanced pairs." : binding.HasRecalled ? $", Eq. 8 with recalled '{binding.RecalledAudioColumn}' and '{binding.RecalledVisualColumn}'." : "."));
         using (var objective = new AvstObjective(network, seed))
             Train(objective, train, validation, device, seed, input.GetRowCount());
         if (train.SkippedRows > 0)

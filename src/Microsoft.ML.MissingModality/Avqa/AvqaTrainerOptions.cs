@@ -33,6 +33,13 @@ public sealed class AvqaTrainerOptions : TorchComponentOptions
     /// <value>Default: <c>"RecalledVisual"</c>.</value>
     public string RecalledVisualColumnName { get; set; } = "RecalledVisual";
 
+    /// <summary>
+    /// Whether to read the enhanced pairs of an upstream AVR diffusion (its four default columns) when the input has
+    /// them: Eq. 8's recalled terms and the answers to missing-modality rows then use the enhanced pairs.
+    /// </summary>
+    /// <value>Default: true.</value>
+    public bool UseEnhancedPairs { get; set; } = true;
+
     /// <summary>Width of the hidden features.</summary>
     /// <value>Default: 512 (AVST).</value>
     public int HiddenSize { get; set; } = 512;
@@ -60,5 +67,6 @@ public sealed class AvqaTrainerOptions : TorchComponentOptions
     {
         RecalledAudio = RecalledAudioColumnName,
         RecalledVisual = RecalledVisualColumnName,
+        Enhanced = UseEnhancedPairs ? EnhancedPairColumns.Default : null,
     };
 }

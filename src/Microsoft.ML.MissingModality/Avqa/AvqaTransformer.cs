@@ -25,11 +25,12 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
     internal const string LoaderSignature = "AvqaTransformer";
     private const string WeightsEntry = "AvstWeights";
 
-    // 0x00010002 adds the recalled columns (Eq. 8); 0x00010001 zips (AVST alone) still load.
+    // 0x00010002 adds the recalled columns (Eq. 8), 0x00010003 the enhanced pairs (AVR); older zips still load.
     private const uint WithRecalledColumns = 0x00010002;
+    private const uint WithEnhancedPairs = 0x00010003;
 
     internal static readonly TransformerVersion FormatVersion =
-        new(ModelSignature: "AVQAAVST", VersionWritten: WithRecalledColumns, OldestReadable: 0x00010001, LoaderSignature);
+        new(ModelSignature: "AVQAAVST", VersionWritten: WithEnhancedPairs, OldestReadable: 0x00010001, LoaderSignature);
 
     static TransformerVersion ILoadableTransformer<AvqaTransformer>.FormatVersion => FormatVersion;
 
@@ -103,6 +104,7 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
         w.Write(config.MatchingLossWeight);
         w.Write(_batchSize);
         _binding.WriteRecalled(w);
+        _binding.WriteEnhanced(w);
         writer.WriteModule(WeightsEntry, _network);
     }
 
@@ -116,6 +118,8 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
         int batchSize = r.ReadInt32();
         if (reader.VersionWritten >= WithRecalledColumns)
             binding = binding.ReadRecalled(r);
+        if (reader.VersionWritten >= WithEnhancedPairs)
+            binding = binding.ReadEnhanced(r);
         var network = new AvstNetwork(binding.ToAvstConfig(options.HiddenSize, options.Dropout, options.MatchingLossWeight, answers.Length));
         reader.ReadModule(WeightsEntry, network);
         return new AvqaTransformer(environment, binding, answers, network, batchSize);

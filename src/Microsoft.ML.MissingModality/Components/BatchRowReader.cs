@@ -17,6 +17,7 @@ internal sealed class BatchRowReader
     private readonly FeatureBinding _binding;
     private readonly ValueGetter<VBuffer<float>> _audio, _visual;
     private readonly ValueGetter<VBuffer<float>>? _recalledAudio, _recalledVisual;
+    private readonly ValueGetter<VBuffer<float>>[]? _enhanced;
     private readonly ValueGetter<VBuffer<uint>>? _tokens;
     private readonly ValueGetter<VBuffer<float>>? _questionVector;
     private readonly ValueGetter<bool>? _audioMissing, _visualMissing;
@@ -46,6 +47,8 @@ internal sealed class BatchRowReader
             _recalledAudio = row.GetGetter<VBuffer<float>>(schema[binding.RecalledAudioColumn!]);
             _recalledVisual = row.GetGetter<VBuffer<float>>(schema[binding.RecalledVisualColumn!]);
         }
+        if (binding.EnhancedColumns is { } enhanced)
+            _enhanced = enhanced.All.Select(name => row.GetGetter<VBuffer<float>>(schema[name])).ToArray();
         _audioMissing = schema.GetColumnOrNull(binding.AudioMissingColumn) is { } am ? row.GetGetter<bool>(am) : null;
         _visualMissing = schema.GetColumnOrNull(binding.VisualMissingColumn) is { } vm ? row.GetGetter<bool>(vm) : null;
         if (labelColumn is not null)
@@ -77,6 +80,15 @@ internal sealed class BatchRowReader
             // Audio is recalled from the picture and the picture from the audio: without the source there is nothing recalled.
             ReadFeatures(_recalledAudio, batch.RecalledAudio.AsSpan(slot * batch.AudioLength, batch.AudioLength), _binding.RecalledAudioColumn!, visualMissing);
             ReadFeatures(_recalledVisual!, batch.RecalledVisual.AsSpan(slot * batch.VisualLength, batch.VisualLength), _binding.RecalledVisualColumn!, audioMissing);
+        }
+        if (_enhanced is not null && batch.EnhancedRecalledAudio is not null)
+        {
+            // The pair built on the recalled audio needs the picture, the pair built on the recalled picture the audio.
+            var names = _binding.EnhancedColumns!.All;
+            ReadFeatures(_enhanced[0], batch.EnhancedRecalledAudio.AsSpan(slot * batch.AudioLength, batch.AudioLength), names[0], visualMissing);
+            ReadFeatures(_enhanced[1], batch.EnhancedVisualWithRecalledAudio!.AsSpan(slot * batch.VisualLength, batch.VisualLength), names[1], visualMissing);
+            ReadFeatures(_enhanced[2], batch.EnhancedAudioWithRecalledVisual!.AsSpan(slot * batch.AudioLength, batch.AudioLength), names[2], audioMissing);
+            ReadFeatures(_enhanced[3], batch.EnhancedRecalledVisual!.AsSpan(slot * batch.VisualLength, batch.VisualLength), names[3], audioMissing);
         }
 
         if (_tokens is not null)

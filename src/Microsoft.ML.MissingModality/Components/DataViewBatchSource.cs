@@ -37,7 +37,7 @@ internal sealed class DataViewBatchSource : IBatchSource
 
     public IEnumerable<TrainingBatch> ReadEpoch(int epoch)
     {
-        var batch = new TrainingBatch(_batchSize, _binding.AudioLength, _binding.VisualLength, _binding.QuestionLength, _binding.QuestionIsTokens, _binding.HasRecalled);
+        var batch = new TrainingBatch(_batchSize, _binding.AudioLength, _binding.VisualLength, _binding.QuestionLength, _binding.QuestionIsTokens, _binding.HasRecalled, _binding.HasEnhanced);
         var random = _shuffleSeed is int seed && _data.CanShuffle ? new Random(unchecked(seed * 7919 + epoch)) : null;
         SkippedRows = 0;
         using var cursor = _data.GetRowCursor(BatchRowReader.Needed(_data.Schema, _binding, _labelColumn, _videoIdColumn), random);

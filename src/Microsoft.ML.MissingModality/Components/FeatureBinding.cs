@@ -18,9 +18,14 @@ internal sealed record FeatureBinding(
     /// <summary>The recalled visual column (same shape as the visual features), or null.</summary>
     public string? RecalledVisualColumn { get; init; }
 
+    /// <summary>The enhanced pairs of an upstream AVR diffusion, or null when the model reads none.</summary>
+    public EnhancedPairColumns? EnhancedColumns { get; init; }
+
     public bool HasQuestion => QuestionColumn.Length > 0;
 
     public bool HasRecalled => RecalledAudioColumn is not null && RecalledVisualColumn is not null;
+
+    public bool HasEnhanced => EnhancedColumns is not null;
 
     public int AudioLength => Segments * AudioDim;
 
@@ -28,9 +33,12 @@ internal sealed record FeatureBinding(
 
     public IReadOnlyList<string> InputColumns =>
         new[] { AudioColumn, VisualColumn, HasQuestion ? QuestionColumn : null, AudioMissingColumn, VisualMissingColumn, RecalledAudioColumn, RecalledVisualColumn }
-            .OfType<string>().ToArray();
+            .Concat(EnhancedColumns?.All ?? []).OfType<string>().ToArray();
 
-    /// <summary>Reads the roles off a schema. Recalled columns are bound when both are present.</summary>
+    /// <summary>
+    /// Reads the roles off a schema. Recalled columns are bound when both are present; enhanced pairs when the names
+    /// ask for them, the recalled pair is bound and all four are present.
+    /// </summary>
     public static FeatureBinding FromSchema(DataViewSchema schema, FeatureColumnNames names, bool readRecalled = true)
     {
         var (segments, audioDim) = AudioShape(schema, names.Audio);
@@ -70,11 +78,13 @@ internal sealed record FeatureBinding(
                 throw new ArgumentOutOfRangeException(nameof(schema), $"Missing-flag column '{flag}' must be Boolean, but is {column.Type}.");
         }
         bool recalled = readRecalled && schema.GetColumnOrNull(names.RecalledAudio) is not null && schema.GetColumnOrNull(names.RecalledVisual) is not null;
+        bool enhanced = recalled && names.Enhanced is { } wanted && wanted.All.All(n => schema.GetColumnOrNull(n) is not null);
         var binding = new FeatureBinding(names.Audio, names.Visual, names.Question, names.AudioMissing, names.VisualMissing,
             segments, audioDim, channels, positions, tokens, length, vocabulary)
         {
             RecalledAudioColumn = recalled ? names.RecalledAudio : null,
             RecalledVisualColumn = recalled ? names.RecalledVisual : null,
+            EnhancedColumns = enhanced ? names.Enhanced : null,
         };
         if (recalled)
             binding.CheckRecalledShapes(schema);
@@ -107,6 +117,14 @@ internal sealed record FeatureBinding(
             }
             CheckRecalledShapes(schema);
         }
+        foreach (string name in EnhancedColumns?.All ?? [])
+        {
+            if (schema.GetColumnOrNull(name) is null)
+                throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"Enhanced column '{name}' was not found: this answerer was trained after an AVR diffusion; score it with the same pipeline.");
+        }
+        if (HasEnhanced)
+            CheckRecalledShapes(schema);
     }
 
     public void Write(BinaryWriter writer)
@@ -132,6 +150,16 @@ internal sealed record FeatureBinding(
             reader.ReadInt32(), reader.ReadInt32());
     }
 
+    /// <summary>Writes whether enhanced pairs are read and their names: a later addition to the saved formats.</summary>
+    public void WriteEnhanced(BinaryWriter writer)
+    {
+        writer.Write(HasEnhanced);
+        EnhancedColumns?.Write(writer);
+    }
+
+    public FeatureBinding ReadEnhanced(BinaryReader reader) =>
+        this with { EnhancedColumns = reader.ReadBoolean() ? EnhancedPairColumns.Read(reader) : null };
+
     public FeatureBinding ReadRecalled(BinaryReader reader)
     {
         string audio = reader.ReadString(), visual = reader.ReadString();
@@ -140,12 +168,22 @@ internal sealed record FeatureBinding(
 
     private void CheckRecalledShapes(DataViewSchema schema)
     {
-        int audio = SchemaChecks.KnownSizeSingleVector(schema, RecalledAudioColumn!, "Recalled audio");
-        int visual = SchemaChecks.KnownSizeSingleVector(schema, RecalledVisualColumn!, "Recalled visual");
-        if (audio != AudioLength)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Recalled audio column '{RecalledAudioColumn}' has {audio} values per row; the audio has {AudioLength}.");
-        if (visual != VisualLength)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Recalled visual column '{RecalledVisualColumn}' has {visual} values per row; the visual features have {VisualLength}.");
+        CheckLength(schema, RecalledAudioColumn!, "Recalled audio", AudioLength, "the audio has");
+        CheckLength(schema, RecalledVisualColumn!, "Recalled visual", VisualLength, "the visual features have");
+        if (EnhancedColumns is { } enhanced)
+        {
+            CheckLength(schema, enhanced.RecalledAudio, "Enhanced audio", AudioLength, "the audio has");
+            CheckLength(schema, enhanced.VisualWithRecalledAudio, "Enhanced visual", VisualLength, "the visual features have");
+            CheckLength(schema, enhanced.AudioWithRecalledVisual, "Enhanced audio", AudioLength, "the audio has");
+            CheckLength(schema, enhanced.RecalledVisual, "Enhanced visual", VisualLength, "the visual features have");
+        }
+    }
+
+    private static void CheckLength(DataViewSchema schema, string column, string role, int expected, string original)
+    {
+        int length = SchemaChecks.KnownSizeSingleVector(schema, column, role);
+        if (length != expected)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{role} column '{column}' has {length} values per row; {original} {expected}.");
     }
 
     private static (int Segments, int Dim) AudioShape(DataViewSchema schema, string name)

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.MissingModality.Diffusion;
+namespace Microsoft.ML.MissingModality;
 
 /// <summary>
 /// How the noise variances β_1..β_T of the forward process grow. The schedule decides how fast a feature is drowned in

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.MissingModality.Diffusion;
+namespace Microsoft.ML.MissingModality;
 
 /// <summary>
 /// What the denoiser network is trained to output for a noisy input x_t. Both determine the same estimate of the

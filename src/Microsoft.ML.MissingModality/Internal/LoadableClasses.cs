@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Baselines;
 using Microsoft.ML.MissingModality.Internal;
 using Microsoft.ML.MissingModality.Recall;
@@ -20,6 +21,10 @@ using Microsoft.ML.Runtime;
 [assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerLoader<MissingModalityScenarioTransformer>), null,
     typeof(SignatureLoadRowMapper), "Missing-modality scenario", MissingModalityScenarioTransformer.LoaderSignature)]
 
+[assembly: LoadableClass(typeof(AvrTransformer), typeof(TransformerLoader<AvrTransformer>), null,
+    typeof(SignatureLoadModel), "AVR diffusion", AvrTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerLoader<AvrTransformer>), null,
+    typeof(SignatureLoadRowMapper), "AVR diffusion", AvrTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(RecallTransformer), typeof(TransformerLoader<RecallTransformer>), null,
     typeof(SignatureLoadModel), "Missing-modality recaller", RecallTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerLoader<RecallTransformer>), null,

@@ -16,10 +16,13 @@ internal sealed class ModelReader
     public uint VersionWritten => _context.Header.ModelVerWritten;
 
     /// <summary>Loads a module's state dict from its entry; the module must already have the saved architecture.</summary>
+    /// <param name="entryName">The zip entry the module was saved to.</param>
+    /// <param name="module">The module to fill.</param>
+    /// <param name="strict">False for an older format whose state dict lacks parameters added since (they keep their initial values).</param>
     /// <exception cref="InvalidDataException">The entry is missing from the zip.</exception>
-    public void ReadModule(string entryName, torch.nn.Module module)
+    public void ReadModule(string entryName, torch.nn.Module module, bool strict = true)
     {
-        if (!_context.TryLoadBinaryStream(entryName, reader => module.load(reader)))
+        if (!_context.TryLoadBinaryStream(entryName, reader => module.load(reader, strict)))
             throw new InvalidDataException($"The model zip has no '{entryName}' entry: it is incomplete or was written by another component.");
     }
 }

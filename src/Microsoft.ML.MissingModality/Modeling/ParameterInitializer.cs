@@ -7,7 +7,8 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// <summary>
 /// Re-initialises every parameter of a module tree from an explicit <see cref="Generator"/>, with PyTorch's default
 /// distributions: Linear weight and bias U(±1/√fan_in) (kaiming_uniform with a = √5 reduces to that), LSTM parameters
-/// U(±1/√hidden), Embedding N(0, 1), LayerNorm weight 1 and bias 0. TorchSharp's constructors draw from the global
+/// U(±1/√hidden), Conv2d weight and bias U(±1/√(in·k·k)), Embedding N(0, 1), LayerNorm and GroupNorm weight 1 and
+/// bias 0. TorchSharp's constructors draw from the global
 /// generator; this lets library code be deterministic without seeding global state. A module type holding its own
 /// parameters that is not listed throws, so nothing stays silently on the global generator.
 /// <para>
@@ -38,6 +39,15 @@ internal static class ParameterInitializer
                     // LSTM weights are [4·hidden, in] and [4·hidden, hidden]: hidden = the second dimension of weight_hh.
                     double lstmBound = 1.0 / Math.Sqrt(module.named_parameters(recurse: false).First(p => p.name.StartsWith("weight_hh", StringComparison.Ordinal)).parameter.shape[1]);
                     foreach (var p in own) p.uniform_(-lstmBound, lstmBound, generator);
+                    break;
+                case Conv2d conv:
+                    var kernel = conv.weight!.shape;
+                    double convBound = 1.0 / Math.Sqrt(kernel[1] * kernel[2] * kernel[3]);
+                    foreach (var p in own) p.uniform_(-convBound, convBound, generator);
+                    break;
+                case GroupNorm group:
+                    nn.init.ones_(group.weight!);
+                    if (group.bias is not null) nn.init.zeros_(group.bias);
                     break;
                 case Embedding embedding:
                     embedding.weight!.normal_(0, 1, generator);

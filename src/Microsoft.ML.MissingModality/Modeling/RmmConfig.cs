@@ -33,6 +33,15 @@ internal sealed record RmmConfig
 
     public SlotCombination Combination { get; init; } = SlotCombination.SoftmaxOfProduct;
 
+    /// <summary>
+    /// The factor the addressing scores are multiplied by before the softmax of Eq. 1 (an inverse temperature; 1 as
+    /// printed). Cosine scores lie in [−1, 1], so at 1 no slot can stand out among 75.
+    /// </summary>
+    public double AddressingScale { get; init; } = 1;
+
+    /// <summary>Whether the three addressing scales (by visual, audio and question) are trained with the slots.</summary>
+    public bool LearnAddressingScale { get; init; }
+
     public RecallShape Shape => new(Segments, AudioDim, VisualChannels, VisualPositions);
 
     /// <summary>Size of one visual slot: a whole map, C·P.</summary>
@@ -46,6 +55,8 @@ internal sealed record RmmConfig
             if (value < 1)
                 throw new ArgumentException($"{name} must be positive; got {value}.");
         }
+        if (!(AddressingScale > 0) || double.IsInfinity(AddressingScale))
+            throw new ArgumentException($"{nameof(AddressingScale)} must be positive and finite; got {AddressingScale}.");
         if (QuestionInput == QuestionInputKind.Tokens && VocabularySize < 2)
             throw new ArgumentException($"{nameof(VocabularySize)} must be at least 2 for token questions; got {VocabularySize}.");
         if (QuestionInput == QuestionInputKind.Vector && QuestionVectorSize < 1)

@@ -17,6 +17,8 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     private readonly Parameter visualSlots;
     private readonly Parameter audioSlots;
     private readonly Parameter questionSlots;
+    // log of the inverse temperatures of the addressing by visual, audio and question slots (log, so that they stay positive)
+    private readonly Parameter addressingLogScale;
 
     public RmmNetwork(RmmConfig config, Generator? generator = null) : base(nameof(RmmNetwork))
     {
@@ -28,6 +30,7 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
         visualSlots = nn.Parameter(zeros(config.Slots, config.VisualSlotSize));
         audioSlots = nn.Parameter(zeros(config.Slots, config.AudioDim));
         questionSlots = nn.Parameter(zeros(config.Slots, config.QuestionHiddenSize));
+        addressingLogScale = nn.Parameter(full(3, Math.Log(config.AddressingScale)), requires_grad: config.LearnAddressingScale);
         RegisterComponents();
         if (generator is not null)
         {
@@ -52,14 +55,14 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     public Tensor RecallAudio(Tensor visual, Tensor? questionInput)
     {
         using var scope = NewDisposeScope();
-        var weights = Weights(visual.flatten(2), visualSlots, Question(questionInput, visual.shape[0]));
+        var weights = Weights(visual.flatten(2), VisualKey, Question(questionInput, visual.shape[0]));
         return weights.matmul(audioSlots).MoveToOuterDisposeScope();                         // [B, T, A]
     }
 
     public Tensor RecallVisual(Tensor audio, Tensor? questionInput)
     {
         using var scope = NewDisposeScope();
-        var weights = Weights(audio, audioSlots, Question(questionInput, audio.shape[0]));
+        var weights = Weights(audio, AudioKey, Question(questionInput, audio.shape[0]));
         return weights.matmul(visualSlots)
             .view(audio.shape[0], audio.shape[1], Config.VisualChannels, Config.VisualPositions)
             .MoveToOuterDisposeScope();
@@ -73,10 +76,25 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     {
         using var scope = NewDisposeScope();
         var q = Question(questionInput, audio.shape[0]);
-        var recalledAudio = Weights(visual.flatten(2), visualSlots, q).matmul(audioSlots);
-        var recalledVisual = Weights(audio, audioSlots, q).matmul(visualSlots).view_as(visual);
+        var recalledAudio = Weights(visual.flatten(2), VisualKey, q).matmul(audioSlots);
+        var recalledVisual = Weights(audio, AudioKey, q).matmul(visualSlots).view_as(visual);
         return (recalledAudio.MoveToOuterDisposeScope(), recalledVisual.MoveToOuterDisposeScope());
     }
+
+    /// <summary>The current inverse temperatures of the addressing by visual, audio and question slots.</summary>
+    public (double Visual, double Audio, double Question) AddressingScales
+    {
+        get
+        {
+            using var _ = no_grad();
+            var scales = addressingLogScale.exp().cpu().data<float>().ToArray();
+            return (scales[0], scales[1], scales[2]);
+        }
+    }
+
+    private (Tensor Slots, int Scale) VisualKey => (visualSlots, 0);
+
+    private (Tensor Slots, int Scale) AudioKey => (audioSlots, 1);
 
     /// <summary>
     /// The RMMR loss (Eqs. 3-4) of recalled features against the real ones: the mean squared error of the audio plus
@@ -106,25 +124,25 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     }
 
     // Per segment: addressing by the available modality [B, T, L] times the row's question addressing [B, 1, L].
-    private Tensor Weights(Tensor features, Tensor slots, Tensor? q)
+    private Tensor Weights(Tensor features, (Tensor Slots, int Scale) key, Tensor? q)
     {
-        var byModality = Address(features, slots);                                          // [B, T, L]
+        var byModality = Address(features, key.Slots, key.Scale);                           // [B, T, L]
         if (q is null)
             return byModality;
-        var byQuestion = Address(q, questionSlots).unsqueeze(1);                            // [B, 1, L]
+        var byQuestion = Address(q, questionSlots, 2).unsqueeze(1);                         // [B, 1, L]
         var joint = byModality * byQuestion;
         return Config.Combination == SlotCombination.SoftmaxOfProduct
             ? nn.functional.softmax(joint, -1)
             : joint / joint.sum(-1, keepdim: true).clamp_min(1e-30);
     }
 
-    // Eq. 1: softmax over slots of a feature's score against each slot.
-    private Tensor Address(Tensor features, Tensor slots)
+    // Eq. 1: softmax over slots of a feature's score against each slot, times the addressing's inverse temperature.
+    private Tensor Address(Tensor features, Tensor slots, int scale)
     {
         var scores = Config.Addressing == SlotAddressing.Cosine
             ? nn.functional.normalize(features, p: 2, dim: -1).matmul(nn.functional.normalize(slots, p: 2, dim: -1).t())
             : features.matmul(slots.t()) / Math.Sqrt(slots.shape[1]);
-        return nn.functional.softmax(scores, -1);
+        return nn.functional.softmax(scores * addressingLogScale[scale].exp(), -1);
     }
 
     private Tensor? Question(Tensor? questionInput, long rows)

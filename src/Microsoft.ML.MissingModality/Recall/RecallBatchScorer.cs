@@ -41,16 +41,8 @@ internal sealed class RecallBatchScorer : BindingBatchScorer
 
     public override Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) => outputIndex switch
     {
-        0 => Getter(_audio, Batch.AudioLength, currentSlot),
-        1 => Getter(_visual, Batch.VisualLength, currentSlot),
+        0 => SlotGetter(_audio, Batch.AudioLength, currentSlot),
+        1 => SlotGetter(_visual, Batch.VisualLength, currentSlot),
         _ => throw new ArgumentOutOfRangeException(nameof(outputIndex)),
     };
-
-    private static ValueGetter<VBuffer<float>> Getter(float[] values, int length, Func<int> currentSlot) =>
-        (ref VBuffer<float> destination) =>
-        {
-            var editor = VBufferEditor.Create(ref destination, length);
-            values.AsSpan(currentSlot() * length, length).CopyTo(editor.Values);
-            destination = editor.Commit();
-        };
 }

@@ -10,7 +10,8 @@ namespace Microsoft.ML.MissingModality.Recall;
 /// </summary>
 internal sealed record RecallModelConfig
 {
-    public const int CurrentFormat = 1;
+    // 2: RMM addressing scales (format 1 zips load with the scale 1 they were trained with)
+    public const int CurrentFormat = 2;
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
@@ -29,6 +30,15 @@ internal sealed record RecallModelConfig
     public SlotAddressing Addressing { get; init; }
 
     public SlotCombination Combination { get; init; }
+
+    /// <summary>RMM's initial (or fixed) addressing scale; absent from format 1, whose networks used 1.</summary>
+    public double AddressingScale { get; init; } = 1;
+
+    public bool LearnAddressingScale { get; init; }
+
+    /// <summary>Whether the saved weights hold every parameter of <see cref="CreateEmpty"/>'s network (format 1 lacks the addressing scales).</summary>
+    [JsonIgnore]
+    public bool WeightsComplete => Format >= 2;
 
     public int QuestionHiddenSize { get; init; }
 
@@ -60,6 +70,8 @@ internal sealed record RecallModelConfig
         Slots = Slots,
         Addressing = Addressing,
         Combination = Combination,
+        AddressingScale = AddressingScale,
+        LearnAddressingScale = LearnAddressingScale,
     };
 
     /// <summary>An untrained network of this architecture, to load saved weights into.</summary>

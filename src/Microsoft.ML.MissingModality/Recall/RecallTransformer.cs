@@ -106,7 +106,7 @@ public sealed class RecallTransformer : RowMappingTransformerBase, ILoadableTran
         string audio = r.ReadString(), visual = r.ReadString();
         int batchSize = r.ReadInt32();
         var model = config.CreateEmpty();
-        reader.ReadModule(WeightsEntry, (torch.nn.Module)model);
+        reader.ReadModule(WeightsEntry, (torch.nn.Module)model, strict: config.WeightsComplete);
         return new RecallTransformer(environment, binding, config, model, audio, visual, batchSize);
     }
 }

@@ -46,6 +46,8 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
             Slots = _options.Slots,
             Addressing = _options.Addressing,
             Combination = _options.Combination,
+            AddressingScale = _options.AddressingScale,
+            LearnAddressingScale = _options.LearnAddressingScale,
             QuestionHiddenSize = _options.QuestionHiddenSize,
             QuestionIsTokens = binding.QuestionIsTokens,
             VocabularySize = binding.QuestionIsTokens ? binding.VocabularySize : 0,
@@ -64,11 +66,16 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
                 skipUnknownAnswers: false, completeRowsOnly: true);
         network.to(device);
         InitializeSlots(network, train, seed, device);
-        Info($"Training the RMM generator on {device}: {config.Slots} slots, {config.Addressing} addressing, {config.Combination}.");
+        Info($"Training the RMM generator on {device}: {config.Slots} slots, {config.Addressing} addressing (scale {config.AddressingScale}{(config.LearnAddressingScale ? ", learned" : "")}), {config.Combination}.");
         var objective = new RmmObjective(network);
         Train(objective, train, validation, device, seed, input.GetRowCount());
         if (train.SkippedRows > 0)
             Info($"{train.SkippedRows} training rows per epoch lack a modality; the generator learns from the others.");
+        if (config.LearnAddressingScale)
+        {
+            var (byVisual, byAudio, byQuestion) = network.AddressingScales;
+            Info(FormattableString.Invariant($"Learned addressing scales: by visual {byVisual:G4}, by audio {byAudio:G4}, by question {byQuestion:G4}."));
+        }
         return new RecallTransformer(Context, binding, config, network, _options.RecalledAudioColumnName, _options.RecalledVisualColumnName, _options.BatchSize);
     }
 

@@ -30,6 +30,17 @@ public sealed class RmmGeneratorOptions : TorchComponentOptions
     /// </value>
     public SlotCombination Combination { get; set; } = SlotCombination.NormalizedProduct;
 
+    /// <summary>
+    /// The inverse temperature the addressing scores are multiplied by before Eq. 1's softmax (the paper and its code
+    /// use 1). Cosine scores lie in [−1, 1]: at 1, no slot can get more than a few percent of 75 slots' weight.
+    /// </summary>
+    /// <value>Default: 1 (as printed); see docs/results.md for the measured alternatives.</value>
+    public double AddressingScale { get; set; } = 1;
+
+    /// <summary>Whether the addressing scales (by visual, audio and question slots) are learned with the slots, starting at <see cref="AddressingScale"/>.</summary>
+    /// <value>Default: false.</value>
+    public bool LearnAddressingScale { get; set; }
+
     /// <summary>Width of the generator's own question feature (its question encoder sits before the answerer in the pipeline).</summary>
     /// <value>Default: 256.</value>
     public int QuestionHiddenSize { get; set; } = 256;
@@ -47,6 +58,8 @@ public sealed class RmmGeneratorOptions : TorchComponentOptions
         base.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(Slots, 1, nameof(Slots));
         ArgumentOutOfRangeException.ThrowIfLessThan(QuestionHiddenSize, 1, nameof(QuestionHiddenSize));
+        if (!(AddressingScale > 0) || double.IsInfinity(AddressingScale))
+            throw new ArgumentOutOfRangeException(nameof(AddressingScale), AddressingScale, "The addressing scale must be positive and finite.");
         ArgumentException.ThrowIfNullOrWhiteSpace(RecalledAudioColumnName, nameof(RecalledAudioColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(RecalledVisualColumnName, nameof(RecalledVisualColumnName));
         if (!Enum.IsDefined(Addressing))

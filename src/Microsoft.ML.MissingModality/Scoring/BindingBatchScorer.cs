@@ -17,7 +17,7 @@ internal abstract class BindingBatchScorer : IBatchScorer
     private protected BindingBatchScorer(FeatureBinding binding, int capacity)
     {
         _binding = binding;
-        Batch = new TrainingBatch(capacity, binding.AudioLength, binding.VisualLength, binding.QuestionLength, binding.QuestionIsTokens, binding.HasRecalled);
+        Batch = new TrainingBatch(capacity, binding.AudioLength, binding.VisualLength, binding.QuestionLength, binding.QuestionIsTokens, binding.HasRecalled, binding.HasEnhanced);
     }
 
     /// <summary>The rows added since the last <see cref="ScoreBatch"/>.</summary>
@@ -47,4 +47,13 @@ internal abstract class BindingBatchScorer : IBatchScorer
     public void Dispose()
     {
     }
+
+    /// <summary>A getter of the current slot's values in a flat per-batch output array.</summary>
+    private protected static ValueGetter<VBuffer<float>> SlotGetter(float[] values, int length, Func<int> currentSlot) =>
+        (ref VBuffer<float> destination) =>
+        {
+            var editor = VBufferEditor.Create(ref destination, length);
+            values.AsSpan(currentSlot() * length, length).CopyTo(editor.Values);
+            destination = editor.Commit();
+        };
 }

@@ -7,9 +7,10 @@ namespace Microsoft.ML.MissingModality.Training;
 /// <summary>
 /// The answerer's objective. Without recalled features it is AVST's loss: answer cross-entropy plus the weighted
 /// audio-visual matching loss, a missing modality fed as zeros. With recalled features (an upstream recaller) it is
-/// the paper's Eq. 8: CE(real a, real v) + CE(recalled a, real v) + CE(real a, recalled v), each term over the rows
-/// that have what it needs (a row without audio contributes only the recalled-audio term; the paper assumes complete
-/// training data, this also learns from incomplete rows), plus the matching loss on the complete rows.
+/// the paper's Eq. 8: CE(real a, real v) + CE(recalled a, real v) + CE(real a, recalled v) — after an AVR diffusion,
+/// CE(real a, real v) + CE(enhanced recalled a, enhanced v) + CE(enhanced a, enhanced recalled v) — each term over
+/// the rows that have what it needs (a row without audio contributes only the recalled-audio term; the paper assumes
+/// complete training data, this also learns from incomplete rows), plus the matching loss on the complete rows.
 /// </summary>
 internal sealed class AvstObjective : ITrainingObjective, IDisposable
 {
@@ -35,15 +36,14 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var real = _network.Answer(audio, inputs.Visual, q);
         long correct = real.Logits.argmax(1).eq(labels).sum().item<long>();
 
-        if (batch.RecalledAudio is null || batch.RecalledVisual is null)
+        if (batch.AudioMissingPair is not { } audioMissingPair || batch.VisualMissingPair is not { } visualMissingPair)
         {
             var pairs = AvstNetwork.DrawNegatives(new ArraySegment<long>(batch.VideoKeys, 0, batch.Count), _negatives).to(device);
             return new BatchResult(_network.Loss(real, labels, pairs), correct, batch.Count);
         }
 
-        var recalled = RecalledPair(batch, device);
-        var recalledAudio = _network.Answer(_network.EncodeAudio(recalled.Audio), inputs.Visual, q);
-        var recalledVisual = _network.Answer(audio, recalled.Visual, q);
+        var recalledAudio = AnswerPair(batch, audioMissingPair, inputs, audio, q, device);
+        var recalledVisual = AnswerPair(batch, visualMissingPair, inputs, audio, q, device);
         var loss = MaskedCrossEntropy(real, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device))
             + MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
             + MaskedCrossEntropy(recalledVisual, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device));
@@ -63,26 +63,30 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var labels = BatchTensors.Labels(batch, device);
         var q = _network.EncodeQuestion(inputs);
         var audio = _network.EncodeAudio(inputs.Audio);
-        if (batch.RecalledAudio is null || batch.RecalledVisual is null)
+        if (batch.AudioMissingPair is not { } audioMissingPair || batch.VisualMissingPair is not { } visualMissingPair)
             return (Correct(_network.Answer(audio, inputs.Visual, q), labels).sum().item<float>(), batch.Count);
 
-        var recalled = RecalledPair(batch, device);
         var complete = BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device);
         var hasVisual = BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device);
         var hasAudio = BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device);
         var correct = Correct(_network.Answer(audio, inputs.Visual, q), labels) * complete
-            + Correct(_network.Answer(_network.EncodeAudio(recalled.Audio), inputs.Visual, q), labels) * hasVisual
-            + Correct(_network.Answer(audio, recalled.Visual, q), labels) * hasAudio;
+            + Correct(AnswerPair(batch, audioMissingPair, inputs, audio, q, device), labels) * hasVisual
+            + Correct(AnswerPair(batch, visualMissingPair, inputs, audio, q, device), labels) * hasAudio;
         var combinations = (complete + hasVisual + hasAudio).clamp_min(1);
         return ((correct / combinations).sum().item<float>(), batch.Count);
     }
 
     public void Dispose() => _negatives.Dispose();
 
-    private AvstBatch RecalledPair(TrainingBatch batch, Device device) => AvstBatch.FromFlat(
-        BatchTensors.Rows(batch.RecalledAudio!, batch.Count, batch.AudioLength, device),
-        BatchTensors.Rows(batch.RecalledVisual!, batch.Count, batch.VisualLength, device),
-        BatchTensors.Question(batch, device), _network.Config);
+    // Answers from a substitute pair; a part that is the real modality reuses the real pass's tensors (and audio encoding).
+    private AvstOutput AnswerPair(TrainingBatch batch, (float[] Audio, float[] Visual) pair, AvstBatch real, Tensor realAudio, Tensor q, Device device)
+    {
+        var audio = ReferenceEquals(pair.Audio, batch.Audio) ? realAudio
+            : _network.EncodeAudio(AvstBatch.ReshapeAudio(BatchTensors.Rows(pair.Audio, batch.Count, batch.AudioLength, device), _network.Config));
+        var visual = ReferenceEquals(pair.Visual, batch.Visual) ? real.Visual
+            : AvstBatch.ReshapeVisual(BatchTensors.Rows(pair.Visual, batch.Count, batch.VisualLength, device), _network.Config);
+        return _network.Answer(audio, visual, q);
+    }
 
     private static Tensor Correct(AvstOutput output, Tensor labels) => output.Logits.argmax(1).eq(labels).to_type(ScalarType.Float32);
 

@@ -4,11 +4,12 @@ namespace Microsoft.ML.MissingModality.Training;
 /// One batch of AVQA rows as flat arrays, reused from batch to batch (capacity fixed, <see cref="Count"/> rows
 /// filled). Audio and visual rows are the dataset's row-major <c>[T, A]</c> and <c>[T, C, H, W]</c> layouts. Every
 /// component reads the roles it needs: the real pair (zeros where missing), the missing flags, the recalled pair
-/// when an upstream recaller produced one, the question, the answer and the video.
+/// when an upstream recaller produced one, the enhanced pairs when an AVR diffusion produced them, the question, the
+/// answer and the video.
 /// </summary>
 internal sealed class TrainingBatch
 {
-    public TrainingBatch(int capacity, int audioLength, int visualLength, int questionLength, bool questionIsTokens, bool hasRecalled = false)
+    public TrainingBatch(int capacity, int audioLength, int visualLength, int questionLength, bool questionIsTokens, bool hasRecalled = false, bool hasEnhanced = false)
     {
         Capacity = capacity;
         AudioLength = audioLength;
@@ -18,6 +19,13 @@ internal sealed class TrainingBatch
         Visual = new float[capacity * visualLength];
         RecalledAudio = hasRecalled ? new float[capacity * audioLength] : null;
         RecalledVisual = hasRecalled ? new float[capacity * visualLength] : null;
+        if (hasEnhanced)
+        {
+            EnhancedRecalledAudio = new float[capacity * audioLength];
+            EnhancedVisualWithRecalledAudio = new float[capacity * visualLength];
+            EnhancedAudioWithRecalledVisual = new float[capacity * audioLength];
+            EnhancedRecalledVisual = new float[capacity * visualLength];
+        }
         AudioMissing = new bool[capacity];
         VisualMissing = new bool[capacity];
         Tokens = questionIsTokens ? new long[capacity * questionLength] : null;
@@ -50,6 +58,32 @@ internal sealed class TrainingBatch
     /// <summary>Visual features recalled from the other modality, or null without a recaller.</summary>
     public float[]? RecalledVisual { get; }
 
+    /// <summary>The enhanced pair built from the recalled audio and the real picture: its audio part (null without AVR).</summary>
+    public float[]? EnhancedRecalledAudio { get; }
+
+    /// <summary>The enhanced pair built from the recalled audio and the real picture: its visual part.</summary>
+    public float[]? EnhancedVisualWithRecalledAudio { get; }
+
+    /// <summary>The enhanced pair built from the real audio and the recalled picture: its audio part.</summary>
+    public float[]? EnhancedAudioWithRecalledVisual { get; }
+
+    /// <summary>The enhanced pair built from the real audio and the recalled picture: its visual part.</summary>
+    public float[]? EnhancedRecalledVisual { get; }
+
+    /// <summary>Whether there are recalled features to train and answer with.</summary>
+    public bool HasRecalled => RecalledAudio is not null && RecalledVisual is not null;
+
+    /// <summary>
+    /// What a row without its audio is answered from: the enhanced pair of (recalled audio, real picture) after an AVR
+    /// diffusion, else the recalled audio with the real picture. Null without a recaller.
+    /// </summary>
+    public (float[] Audio, float[] Visual)? AudioMissingPair =>
+        !HasRecalled ? null : (EnhancedRecalledAudio ?? RecalledAudio!, EnhancedVisualWithRecalledAudio ?? Visual);
+
+    /// <summary>What a row without its picture is answered from: the enhanced (real audio, recalled picture), else that pair as it is.</summary>
+    public (float[] Audio, float[] Visual)? VisualMissingPair =>
+        !HasRecalled ? null : (EnhancedAudioWithRecalledVisual ?? Audio, EnhancedRecalledVisual ?? RecalledVisual!);
+
     /// <summary>Whether each row's audio is absent from the source.</summary>
     public bool[] AudioMissing { get; }
 
@@ -70,19 +104,28 @@ internal sealed class TrainingBatch
     public long[] VideoKeys { get; }
 
     /// <summary>
-    /// Where a modality is missing and a recalled version exists, puts the recalled features in the real slot: how a
-    /// row with a missing stream is answered (recalled audio with the real picture, or the reverse).
+    /// Where one modality is missing, puts the pair it is answered from (<see cref="AudioMissingPair"/> or
+    /// <see cref="VisualMissingPair"/>) in the real slots. Rows missing both, or rows without a recaller, are left as
+    /// they are.
     /// </summary>
     public void SubstituteRecalledForMissing()
     {
-        if (RecalledAudio is null || RecalledVisual is null)
+        if (AudioMissingPair is not { } audioMissing || VisualMissingPair is not { } visualMissing)
             return;
         for (int i = 0; i < Count; i++)
         {
-            if (AudioMissing[i])
-                RecalledAudio.AsSpan(i * AudioLength, AudioLength).CopyTo(Audio.AsSpan(i * AudioLength, AudioLength));
-            if (VisualMissing[i])
-                RecalledVisual.AsSpan(i * VisualLength, VisualLength).CopyTo(Visual.AsSpan(i * VisualLength, VisualLength));
+            if (AudioMissing[i] && !VisualMissing[i])
+                CopyPair(audioMissing, i);
+            else if (VisualMissing[i] && !AudioMissing[i])
+                CopyPair(visualMissing, i);
         }
+    }
+
+    private void CopyPair((float[] Audio, float[] Visual) pair, int row)
+    {
+        if (!ReferenceEquals(pair.Audio, Audio))
+            pair.Audio.AsSpan(row * AudioLength, AudioLength).CopyTo(Audio.AsSpan(row * AudioLength, AudioLength));
+        if (!ReferenceEquals(pair.Visual, Visual))
+            pair.Visual.AsSpan(row * VisualLength, VisualLength).CopyTo(Visual.AsSpan(row * VisualLength, VisualLength));
     }
 }

@@ -1,0 +1,93 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Scoring;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Avr;
+
+/// <summary>
+/// Enhances up to <c>capacity</c> rows per call (eval mode, no_grad): the (recalled audio, real picture) pair of the
+/// rows that have the picture, and the (real audio, recalled picture) pair of the rows that have the audio; each pair
+/// only where it can be built, zeros elsewhere. Each row's noise comes from a generator seeded by the model's seed,
+/// the pair and the row's inputs.
+/// </summary>
+internal sealed class AvrBatchScorer : BindingBatchScorer
+{
+    private readonly AvrTransformer _owner;
+    private readonly float[][] _outputs;
+
+    public AvrBatchScorer(AvrTransformer owner, int capacity) : base(owner.Binding, capacity)
+    {
+        _owner = owner;
+        var b = owner.Binding;
+        _outputs = [new float[capacity * b.AudioLength], new float[capacity * b.VisualLength], new float[capacity * b.AudioLength], new float[capacity * b.VisualLength]];
+    }
+
+    private protected override void Score(int count)
+    {
+        foreach (var output in _outputs)
+            output.AsSpan().Clear();
+        var withPicture = BatchTensors.Where(Batch, i => !Batch.VisualMissing[i]);
+        var withAudio = BatchTensors.Where(Batch, i => !Batch.AudioMissing[i]);
+        Enhance(withPicture, Batch.RecalledAudio!, Batch.Visual, pair: 0, _outputs[0], _outputs[1]);
+        Enhance(withAudio, Batch.Audio, Batch.RecalledVisual!, pair: 1, _outputs[2], _outputs[3]);
+    }
+
+    public override Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) => outputIndex switch
+    {
+        0 or 2 => SlotGetter(_outputs[outputIndex], Batch.AudioLength, currentSlot),
+        1 or 3 => SlotGetter(_outputs[outputIndex], Batch.VisualLength, currentSlot),
+        _ => throw new ArgumentOutOfRangeException(nameof(outputIndex)),
+    };
+
+    private void Enhance(long[] rows, float[] audioSource, float[] visualSource, int pair, float[] audioOutput, float[] visualOutput)
+    {
+        if (rows.Length == 0)
+            return;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var device = _owner.Device;
+        var shape = _owner.Config.Shape;
+        var audio = Gather(audioSource, rows, Batch.AudioLength).to(device).view(rows.Length, shape.Segments, shape.AudioDim);
+        var visual = Gather(visualSource, rows, Batch.VisualLength).to(device).view(rows.Length, shape.Segments, shape.VisualChannels, shape.VisualPositions);
+        var generators = rows.Select(i => new Generator(RowSeed(audioSource, visualSource, (int)i, pair))).ToArray();
+        try
+        {
+            var (enhancedAudio, enhancedVisual) = _owner.Diffusion.Enhance(audio, visual, _owner.Config.StartStep, _owner.Config.Sampler, generators);
+            Scatter(enhancedAudio.cpu().contiguous().data<float>().ToArray(), rows, Batch.AudioLength, audioOutput);
+            Scatter(enhancedVisual.cpu().contiguous().data<float>().ToArray(), rows, Batch.VisualLength, visualOutput);
+        }
+        finally
+        {
+            foreach (var generator in generators) generator.Dispose();
+        }
+    }
+
+    private static Tensor Gather(float[] source, long[] rows, int length)
+    {
+        var values = new float[rows.Length * length];
+        for (int k = 0; k < rows.Length; k++)
+            source.AsSpan((int)rows[k] * length, length).CopyTo(values.AsSpan(k * length, length));
+        return tensor(values, [rows.Length, length]);
+    }
+
+    private static void Scatter(float[] values, long[] rows, int length, float[] destination)
+    {
+        for (int k = 0; k < rows.Length; k++)
+            values.AsSpan(k * length, length).CopyTo(destination.AsSpan((int)rows[k] * length, length));
+    }
+
+    // FNV-1a over the seed, the pair and the bits of the row's two inputs: equal inputs, equal noise, in any batch.
+    private ulong RowSeed(float[] audio, float[] visual, int row, int pair)
+    {
+        ulong hash = 14695981039346656037UL;
+        hash = (hash ^ (uint)_owner.Config.NoiseSeed) * 1099511628211UL;
+        hash = (hash ^ (uint)pair) * 1099511628211UL;
+        foreach (float value in audio.AsSpan(row * Batch.AudioLength, Batch.AudioLength))
+            hash = (hash ^ BitConverter.SingleToUInt32Bits(value)) * 1099511628211UL;
+        foreach (float value in visual.AsSpan(row * Batch.VisualLength, Batch.VisualLength))
+            hash = (hash ^ BitConverter.SingleToUInt32Bits(value)) * 1099511628211UL;
+        return hash;
+    }
+}

@@ -1,0 +1,143 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Columns;
+using Microsoft.ML.MissingModality.Components;
+using Microsoft.ML.MissingModality.Diffusion;
+using Microsoft.ML.MissingModality.Internal;
+using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+
+namespace Microsoft.ML.MissingModality.Avr;
+
+/// <summary>
+/// Trains the paper's audio-visual relation-aware diffusion (AVR, Sec. 3.2) on the real pairs of the rows that have
+/// both modalities, with the AVE loss (Eq. 7), and produces an <see cref="AvrTransformer"/> that takes each
+/// (recalled, real) pair through the reverse process. Put it after a recaller (<c>RmmGenerator</c>, or
+/// <c>RecallBaseline(RecallMethod.ZeroFill)</c> for the paper's "AVR only") and before <c>AvqaTrainer</c>, which then
+/// trains Eq. 8 on the enhanced pairs and answers a row with a missing modality from its enhanced pair.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <listheader><term>Column</term><description>Type</description></listheader>
+/// <item><term>Audio, Visual</term><description>known-size vectors of Single, <c>[T, A]</c> and <c>[T, C, H, W]</c> (or <c>[T, C]</c>)</description></item>
+/// <item><term>RecalledAudio, RecalledVisual</term><description>a recaller's outputs, the same shapes</description></item>
+/// <item><term>AudioMissing, VisualMissing (optional)</term><description>Boolean; flagged rows are not trained on</description></item>
+/// <item><term>Output: EnhancedRecalledAudio, EnhancedVisualWithRecalledAudio</term><description>the enhanced (recalled audio, real picture) pair; zeros without the picture</description></item>
+/// <item><term>Output: EnhancedAudioWithRecalledVisual, EnhancedRecalledVisual</term><description>the enhanced (real audio, recalled picture) pair; zeros without the audio</description></item>
+/// </list>
+/// The diffusion runs on standardised features (per audio dimension and visual channel, from the training rows);
+/// the epoch with the best validation denoising R² is kept.
+/// </remarks>
+public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
+{
+    private readonly AvrDiffusionOptions _options;
+
+    internal AvrDiffusion(MLContext context, AvrDiffusionOptions options) : base(context, options, nameof(AvrDiffusion))
+    {
+        _options = options;
+    }
+
+    /// <summary>Trains the denoiser on the complete rows of <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type or shape (the recalled columns included); the message names it.</exception>
+    /// <exception cref="InvalidDataException">A value is NaN or infinite, or no row has both modalities.</exception>
+    public override AvrTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames);
+        if (!binding.HasRecalled)
+            throw new ArgumentOutOfRangeException(nameof(input),
+                $"The AVR diffusion enhances recalled features, but the input has no '{_options.RecalledAudioColumnName}' and '{_options.RecalledVisualColumnName}' columns: put a recaller (RmmGenerator, or RecallBaseline) before it.");
+        if (_options.ValidationSet is { } validationSet)
+            binding.CheckCompatible(validationSet.Schema);
+        int seed = ResolveSeed();
+        var config = new AvrModelConfig
+        {
+            AudioDimensions = [.. ((VectorDataViewType)input.Schema[_options.AudioColumnName].Type).Dimensions],
+            VisualDimensions = [.. ((VectorDataViewType)input.Schema[_options.VisualColumnName].Type).Dimensions],
+            Width = _options.Width,
+            Blocks = _options.Blocks,
+            DiffusionSteps = _options.DiffusionSteps,
+            StartStep = _options.StartStep,
+            Schedule = _options.Schedule,
+            Prediction = _options.Prediction,
+            Sampler = _options.Sampler,
+            NoiseSeed = seed,
+        };
+        var scheduler = CreateScheduler(config);
+        var device = SelectDevice();
+        AvrNetwork network;
+        using (var initialization = new torch.Generator((ulong)seed))
+            network = new AvrNetwork(config.ToNetworkConfig(), initialization);
+        var train = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
+            skipUnknownAnswers: false, completeRowsOnly: true);
+        var validation = _options.ValidationSet is null ? null
+            : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
+                skipUnknownAnswers: false, completeRowsOnly: true);
+        network.to(device);
+        FitStandardization(network, train, config.Shape, device);
+        Info($"Training the AVR diffusion on {device}: T = {config.DiffusionSteps} ({config.Schedule}), {config.Prediction} prediction, width {config.Width}, {config.Blocks} blocks.");
+        using var objective = new AveObjective(new AudioVisualDiffusion(network, scheduler, config.Prediction), config.Shape, seed);
+        Train(objective, train, validation, device, seed, input.GetRowCount());
+        if (train.SkippedRows > 0)
+            Info($"{train.SkippedRows} training rows per epoch lack a modality; the diffusion learns from the others.");
+        return new AvrTransformer(Context, binding, config, network, _options.EnhancedColumns, _options.BatchSize);
+    }
+
+    /// <inheritdoc/>
+    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaChecks.SingleVector(inputSchema, _options.AudioColumnName, "Audio");
+        SchemaChecks.SingleVector(inputSchema, _options.VisualColumnName, "Visual");
+        SchemaChecks.SingleVector(inputSchema, _options.RecalledAudioColumnName, "Recalled audio");
+        SchemaChecks.SingleVector(inputSchema, _options.RecalledVisualColumnName, "Recalled visual");
+        return SchemaShapeColumns.With(inputSchema,
+            _options.EnhancedColumns.All.Select(name => SchemaShapeColumns.Vector(name, NumberDataViewType.Single)).ToArray());
+    }
+
+    private static DiffusionScheduler CreateScheduler(AvrModelConfig config)
+    {
+        try
+        {
+            return config.CreateScheduler();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AvrDiffusionOptions.Schedule), $"{e.Message} (AvrDiffusionOptions.Schedule {config.Schedule}, DiffusionSteps {config.DiffusionSteps})");
+        }
+    }
+
+    // Per audio dimension and visual channel, over every complete training row (one pass, in double precision).
+    private static void FitStandardization(AvrNetwork network, IBatchSource train, RecallShape shape, torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor? audioSum = null, audioSquares = null, visualSum = null, visualSquares = null;
+        long pairs = 0, positions = 0;
+        foreach (var batch in train.ReadEpoch(epoch: 0))
+        {
+            using var step = torch.NewDisposeScope();
+            var (audio, visual) = BatchTensors.Pair(batch, shape, device);
+            var a = audio.reshape(-1, shape.AudioDim).to_type(torch.ScalarType.Float64);
+            var v = visual.transpose(1, 2).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);   // [C, B·T·P]
+            audioSum = Add(audioSum, a.sum([0]));
+            audioSquares = Add(audioSquares, a.square().sum([0]));
+            visualSum = Add(visualSum, v.sum([1]));
+            visualSquares = Add(visualSquares, v.square().sum([1]));
+            pairs += a.shape[0];
+            positions += v.shape[1];
+        }
+        if (pairs == 0)
+            throw new InvalidDataException("The AVR diffusion needs rows with both modalities; the training data has none.");
+        network.SetStandardization(Moments(audioSum!, audioSquares!, pairs), Moments(visualSum!, visualSquares!, positions));
+    }
+
+    private static torch.Tensor Add(torch.Tensor? total, torch.Tensor value) =>
+        (total is null ? value.clone() : total + value).MoveToOuterDisposeScope();
+
+    private static (torch.Tensor Mean, torch.Tensor Std) Moments(torch.Tensor sum, torch.Tensor squares, long count)
+    {
+        var mean = sum / count;
+        var variance = (squares / count - mean.square()).clamp_min(0) * count / Math.Max(1, count - 1);
+        return (mean.to_type(torch.ScalarType.Float32), variance.sqrt().to_type(torch.ScalarType.Float32));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML.MissingModality.Diffusion;
+using Microsoft.ML.MissingModality.Modeling;
+
+namespace Microsoft.ML.MissingModality.Avr;
+
+/// <summary>
+/// Everything that shapes a fitted AVR diffusion — feature shapes, denoiser size, schedule, prediction, sampler,
+/// start step and noise seed — saved as JSON in the model zip with a format number, so that a zip written by a newer
+/// library fails with a clear message instead of misreading weights.
+/// </summary>
+internal sealed record AvrModelConfig
+{
+    public const int CurrentFormat = 1;
+
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+
+    public int Format { get; init; } = CurrentFormat;
+
+    /// <summary>The audio column's dimensions, <c>[T, A]</c>.</summary>
+    public required int[] AudioDimensions { get; init; }
+
+    /// <summary>The visual column's dimensions, <c>[T, C, H, W]</c> or <c>[T, C]</c>.</summary>
+    public required int[] VisualDimensions { get; init; }
+
+    public int Width { get; init; } = 64;
+
+    public int Blocks { get; init; } = 2;
+
+    public int DiffusionSteps { get; init; } = 10;
+
+    public int StartStep { get; init; }
+
+    public BetaSchedule Schedule { get; init; } = BetaSchedule.Sigmoid;
+
+    public DiffusionPrediction Prediction { get; init; }
+
+    public DiffusionSampler Sampler { get; init; }
+
+    /// <summary>Seeds the per-row enhancement noise (with the row's content), so that Transform is deterministic.</summary>
+    public int NoiseSeed { get; init; }
+
+    [JsonIgnore]
+    public RecallShape Shape => new(AudioDimensions[0], AudioDimensions[1], VisualDimensions[1],
+        VisualDimensions.Length == 4 ? VisualDimensions[2] * VisualDimensions[3] : 1);
+
+    public AvrConfig ToNetworkConfig() => new()
+    {
+        AudioDim = AudioDimensions[1],
+        VisualChannels = VisualDimensions[1],
+        VisualHeight = VisualDimensions.Length == 4 ? VisualDimensions[2] : 1,
+        VisualWidth = VisualDimensions.Length == 4 ? VisualDimensions[3] : 1,
+        Width = Width,
+        Blocks = Blocks,
+    };
+
+    public DiffusionScheduler CreateScheduler() => new(Schedule, DiffusionSteps);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static AvrModelConfig FromJson(string json)
+    {
+        AvrModelConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<AvrModelConfig>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The AVR diffusion's saved configuration is not valid: {e.Message}", e);
+        }
+        if (config is null)
+            throw new InvalidDataException("The AVR diffusion's saved configuration is empty.");
+        if (config.Format > CurrentFormat)
+            throw new InvalidDataException(
+                $"This model zip holds an AVR diffusion saved in format {config.Format}; this version of the library reads formats up to {CurrentFormat}. Upgrade Microsoft.ML.MissingModality.");
+        if (config.AudioDimensions is not { Length: 2 } || config.VisualDimensions is not { Length: 2 or 4 })
+            throw new InvalidDataException("The AVR diffusion's saved configuration has invalid feature dimensions.");
+        if (config.StartStep < 0 || config.StartStep > config.DiffusionSteps)
+            throw new InvalidDataException($"The AVR diffusion's saved start step {config.StartStep} is outside 0..{config.DiffusionSteps}.");
+        return config;
+    }
+}

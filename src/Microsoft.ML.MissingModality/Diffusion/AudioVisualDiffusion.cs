@@ -1,0 +1,114 @@
+using Microsoft.ML.MissingModality.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Diffusion;
+
+/// <summary>
+/// The AVR diffusion (Sec. 3.2) as two operations over audio-visual pairs: the AVE loss of real pairs (Eq. 7) for
+/// training, and the enhancement of a (recalled, real) pair by the reverse process. A pair is the concatenation of a
+/// segment's audio and visual map; the scheduler's arithmetic is element-wise, so it is applied to the two parts with
+/// the same step and the denoiser sees them together. Segments are independent samples: pairs are folded to
+/// <c>[B·T, ...]</c>. Runs in the standardised space of <see cref="AvrNetwork"/>. No ML.NET types.
+/// </summary>
+internal sealed class AudioVisualDiffusion
+{
+    public AudioVisualDiffusion(AvrNetwork network, DiffusionScheduler scheduler, DiffusionPrediction prediction)
+    {
+        Network = network;
+        Scheduler = scheduler;
+        Prediction = prediction;
+    }
+
+    public AvrNetwork Network { get; }
+
+    public DiffusionScheduler Scheduler { get; }
+
+    public DiffusionPrediction Prediction { get; }
+
+    /// <summary>
+    /// Eq. 7 on real pairs: a step t and noise ε per segment from <paramref name="generator"/>, f_t = q_sample(f_0, t, ε),
+    /// and the squared error of the denoiser's prediction against its target (ε, or v). The audio's and the visual
+    /// map's errors are averaged separately and summed, so that the 128 audio values of a segment are not outweighed by
+    /// its thousands of visual ones (see docs/paper-fidelity.md).
+    /// </summary>
+    /// <param name="audio">Real audio <c>[B, T, A]</c>.</param>
+    /// <param name="visual">Real maps <c>[B, T, C, P]</c>.</param>
+    /// <param name="generator">Draws the steps and the noise (CPU).</param>
+    public (Tensor Loss, Tensor AudioError, Tensor VisualError) Loss(Tensor audio, Tensor visual, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        var (a0, v0) = Network.Standardize(FoldAudio(audio), FoldVisual(visual));
+        long pairs = a0.shape[0];
+        var steps = randint(0, Scheduler.Steps, [pairs], dtype: ScalarType.Int64, generator: generator).to(a0.device);
+        var audioNoise = randn(a0.shape, generator: generator).to(a0.device);
+        var visualNoise = randn(v0.shape, generator: generator).to(a0.device);
+        var (audioPrediction, visualPrediction) = Network.Denoiser.Predict(
+            Scheduler.AddNoise(a0, audioNoise, steps), Scheduler.AddNoise(v0, visualNoise, steps), steps);
+        var audioError = nn.functional.mse_loss(audioPrediction, Scheduler.Target(a0, audioNoise, steps, Prediction));
+        var visualError = nn.functional.mse_loss(visualPrediction, Scheduler.Target(v0, visualNoise, steps, Prediction));
+        return ((audioError + visualError).MoveToOuterDisposeScope(), audioError.MoveToOuterDisposeScope(), visualError.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Enhances pairs (Fig. 4b): with <paramref name="startStep"/> S &gt; 0 the pair is noised to step S (q_sample at
+    /// t = S − 1) and taken back through S reverse steps; with S = 0 no noise is added and the pair is taken through all
+    /// T reverse steps as if it were f_T (the public code's inference). The output is split back into audio and maps.
+    /// </summary>
+    /// <param name="audio">Audio <c>[B, T, A]</c> (recalled or real).</param>
+    /// <param name="visual">Maps <c>[B, T, C, P]</c> (recalled or real).</param>
+    /// <param name="startStep">S in 0..T.</param>
+    /// <param name="sampler">DDPM (noise at every step) or DDIM (deterministic).</param>
+    /// <param name="rowNoise">One seeded generator per row: every draw for row i comes from generator i, so the result does not depend on batching.</param>
+    public (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, int startStep, DiffusionSampler sampler, IReadOnlyList<Generator> rowNoise)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(startStep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(startStep, Scheduler.Steps);
+        if (rowNoise.Count != audio.shape[0])
+            throw new ArgumentException($"{rowNoise.Count} noise generators for {audio.shape[0]} rows.", nameof(rowNoise));
+        using var scope = NewDisposeScope();
+        var (a, v) = Network.Standardize(FoldAudio(audio), FoldVisual(visual));
+        int first = startStep == 0 ? Scheduler.Steps - 1 : startStep - 1;
+        if (startStep > 0)
+        {
+            var (audioNoise, visualNoise) = Noise(a, v, rowNoise);
+            var start = Enumerable.Repeat((long)first, (int)a.shape[0]).ToArray();
+            a = Scheduler.AddNoise(a, audioNoise, start);
+            v = Scheduler.AddNoise(v, visualNoise, start);
+        }
+        for (int t = first; t >= 0; t--)
+        {
+            var steps = full(a.shape[0], t, dtype: ScalarType.Int64, device: a.device);
+            var (audioPrediction, visualPrediction) = Network.Denoiser.Predict(a, v, steps);
+            if (sampler == DiffusionSampler.Ddim)
+            {
+                a = Scheduler.DdimStep(audioPrediction, t, t - 1, a, Prediction);
+                v = Scheduler.DdimStep(visualPrediction, t, t - 1, v, Prediction);
+            }
+            else
+            {
+                var (audioNoise, visualNoise) = t > 0 ? Noise(a, v, rowNoise) : (null, null);
+                a = Scheduler.Step(audioPrediction, t, a, Prediction, audioNoise);
+                v = Scheduler.Step(visualPrediction, t, v, Prediction, visualNoise);
+            }
+        }
+        var (restoredAudio, restoredVisual) = Network.Restore(a, v);
+        return (restoredAudio.view_as(audio).MoveToOuterDisposeScope(), restoredVisual.reshape(visual.shape).MoveToOuterDisposeScope());
+    }
+
+    private Tensor FoldAudio(Tensor audio) => audio.reshape(-1, Network.Config.AudioDim);
+
+    private Tensor FoldVisual(Tensor visual) =>
+        visual.reshape(-1, Network.Config.VisualChannels, Network.Config.VisualHeight, Network.Config.VisualWidth);
+
+    // Standard normal noise shaped like the folded pair, each row's segments drawn from that row's generator.
+    private static (Tensor Audio, Tensor Visual) Noise(Tensor a, Tensor v, IReadOnlyList<Generator> rowNoise)
+    {
+        long segments = a.shape[0] / rowNoise.Count;
+        var audioShape = new[] { segments }.Concat(a.shape.Skip(1)).ToArray();
+        var visualShape = new[] { segments }.Concat(v.shape.Skip(1)).ToArray();
+        var audio = cat(rowNoise.Select(g => randn(audioShape, generator: g)).ToArray(), 0).to(a.device);
+        var visual = cat(rowNoise.Select(g => randn(visualShape, generator: g)).ToArray(), 0).to(v.device);
+        return (audio, visual);
+    }
+}
