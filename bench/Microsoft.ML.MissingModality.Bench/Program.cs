@@ -2,7 +2,7 @@ using Microsoft.ML.MissingModality.Bench;
 
 // Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- scoring [--repeats 3] [--work DIR] [--results FILE]
-//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--results FILE]
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--start-sweep 0,1,2] [--results FILE]  (a recaller NAME+avr[-S1][-T10][-ddim][-v] adds the AVR diffusion)
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
@@ -42,7 +42,8 @@ switch (benchmark)
             rmmEpochs: int.Parse(Value("--rmm-epochs", "20")!),
             seed: int.Parse(Value("--seed", "1")!),
             recallOnly: arguments.Contains("--recall-only"),
-            resultsPath: Value("--results", Path.Combine("bench", "results", "recall-study.md"))!);
+            resultsPath: Value("--results", Path.Combine("bench", "results", "recall-study.md"))!,
+            startSweep: Value("--start-sweep", null)?.Split(',').Select(int.Parse).ToArray());
         return 0;
     default:
         Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Data;
 using Microsoft.ML.MissingModality.Evaluation;
 using Microsoft.ML.MissingModality.Recall;
@@ -21,8 +22,10 @@ namespace Microsoft.ML.MissingModality.Bench;
 /// </summary>
 public static class RecallStudy
 {
-    public static void Run(string data, IReadOnlyList<string> recallers, int epochs, int rmmEpochs, int seed, bool recallOnly, string resultsPath)
+    public static void Run(string data, IReadOnlyList<string> recallers, int epochs, int rmmEpochs, int seed, bool recallOnly, string resultsPath,
+        IReadOnlyList<int>? startSweep = null)
     {
+        startSweep ??= [];
         var context = new MLContext(seed: seed);
         context.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Info && (e.Source.Contains("RmmGenerator", StringComparison.Ordinal) || e.Source.Contains("AvqaTrainer", StringComparison.Ordinal))) Console.Error.WriteLine($"  {e.Message}"); };
         var train = context.Data.LoadFromAvqaDataset(data, "train");
@@ -39,11 +42,29 @@ public static class RecallStudy
             ITransformer chain = prep;
             double recallSeconds = 0;
             string recallError = "";
-            if (Recaller(context, name, rmmEpochs, seed) is { } recaller)
+            string[] parts = name.Split('+');              // recaller[+enhancer]
+            if (Recaller(context, parts[0], rmmEpochs, seed) is { } recaller)
             {
                 chain = prep.Append(recaller.Fit(prep.Transform(train)));
                 recallSeconds = clock.Elapsed.TotalSeconds;
-                recallError = RecallError(context, chain.Transform(test));
+                recallError = RecallError(context, chain.Transform(test), "RecalledAudio", "RecalledVisual");
+            }
+            if (parts.Length > 1)
+            {
+                var avrClock = Stopwatch.StartNew();
+                var avr = Enhancer(context, parts[1], rmmEpochs, seed, chain.Transform(validation)).Fit(chain.Transform(train));
+                var recalledTest = chain.Transform(test);
+                chain = chain.Append(avr);
+                recallError += FormattableString.Invariant($"; AVR fit {avrClock.Elapsed.TotalSeconds:F1} s");
+                foreach (int start in startSweep)
+                {
+                    foreach (var sampler in new[] { DiffusionSampler.Ddpm, DiffusionSampler.Ddim })
+                    {
+                        if (start > avr.DiffusionSteps) continue;
+                        recallError += FormattableString.Invariant($"{Environment.NewLine}  enhanced, S = {start}, {sampler}") +
+                            RecallError(context, avr.WithEnhancement(start, sampler).Transform(recalledTest), "EnhancedRecalledAudio", "EnhancedRecalledVisual");
+                    }
+                }
             }
             string line = FormattableString.Invariant($"{name}: recall fit {recallSeconds:F1} s{recallError}");
             if (!recallOnly)
@@ -113,10 +134,30 @@ public static class RecallStudy
         return mm.RmmGenerator(options);
     }
 
-    // Mean over complete test rows: MSE per element and cosine similarity per segment, for each modality.
-    private static string RecallError(MLContext context, IDataView recalled)
+    // avr[-S<start step>][-T<steps>][-ddim][-v]: the AVR diffusion after the recaller
+    private static AvrDiffusion Enhancer(MLContext context, string name, int epochs, int seed, IDataView validation)
     {
-        var columns = new[] { "Audio", "Visual", "RecalledAudio", "RecalledVisual" }.Select(n => recalled.Schema[n]).ToArray();
+        var options = new AvrDiffusionOptions { Epochs = epochs, Seed = seed, ValidationSet = validation, Progress = r => Console.Error.WriteLine($"  {name} {r}") };
+        foreach (string part in name.Split('-').Skip(1))
+        {
+            switch (part)
+            {
+                case "ddim": options.Sampler = DiffusionSampler.Ddim; break;
+                case "v": options.Prediction = DiffusionPrediction.Velocity; break;
+                case var s when s.StartsWith('S'): options.StartStep = int.Parse(s[1..], CultureInfo.InvariantCulture); break;
+                case var t when t.StartsWith('T'): options.DiffusionSteps = int.Parse(t[1..], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown AVR variant '{part}'.");
+            }
+        }
+        if (!name.StartsWith("avr", StringComparison.Ordinal))
+            throw new ArgumentException($"Unknown enhancer '{name}'.");
+        return context.MissingModality().AvrDiffusion(options);
+    }
+
+    // Mean over complete test rows: MSE per element and cosine similarity per segment, for each modality.
+    private static string RecallError(MLContext context, IDataView recalled, string recalledAudio, string recalledVisual)
+    {
+        var columns = new[] { "Audio", "Visual", recalledAudio, recalledVisual }.Select(n => recalled.Schema[n]).ToArray();
         using var cursor = recalled.GetRowCursor(columns);
         var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
         var buffers = new VBuffer<float>[4];

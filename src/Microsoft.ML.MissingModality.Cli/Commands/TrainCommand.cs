@@ -6,7 +6,8 @@ using Microsoft.ML.MissingModality.Data;
 namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
-/// <c>avqa train --data DIR --out MODEL.zip [--recall zero|mean|nearest|linear|rmm] [--slots L] [--epochs N] [--seed S]
+/// <c>avqa train --data DIR --out MODEL.zip [--recall zero|mean|nearest|linear|rmm] [--slots L] [--enhance avr|none]
+/// [--diffusion-steps T] [--start-step S] [--epochs N] [--seed S]
 /// [--device auto|cpu|cuda]</c>: fits the chosen recaller (none for <c>zero</c>: AVST alone) and trains the AVST answerer
 /// on the dataset's train split (Eq. 8 with a recaller), validating on its val split (best epoch kept), and saves the
 /// fitted pipeline as an ML.NET model zip. Epoch lines go to stderr.
@@ -35,9 +36,14 @@ public static class TrainCommand
         var slots = new Option<int>("--slots") { Description = "Slots per memory of the RMM generator.", DefaultValueFactory = _ => rmmDefaults.Slots };
         var addressing = new Option<string>("--addressing") { Description = "RMM slot addressing: scaled-dot (the paper's Eq. 1) or cosine (its public code).", DefaultValueFactory = _ => AddressingName(rmmDefaults.Addressing) };
         addressing.AcceptOnlyFromAmong("scaled-dot", "cosine");
+        var avrDefaults = new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions();
+        var enhance = new Option<string>("--enhance") { Description = "Enhancement after the recaller: avr (the paper's diffusion) or none.", DefaultValueFactory = _ => "avr" };
+        enhance.AcceptOnlyFromAmong("avr", "none");
+        var diffusionSteps = new Option<int>("--diffusion-steps") { Description = "T, the AVR diffusion's steps.", DefaultValueFactory = _ => avrDefaults.DiffusionSteps };
+        var startStep = new Option<int>("--start-step") { Description = "S: enhancement noises the pair to step S and denoises it (0: no noise, all T steps).", DefaultValueFactory = _ => avrDefaults.StartStep };
         var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
         {
-            data, output, recall, slots, addressing, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
+            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -49,6 +55,10 @@ public static class TrainCommand
                 throw new IOException($"'{modelPath}' already exists; pass --overwrite to replace it.");
             if (parse.GetValue(slots) < 1)
                 throw new ArgumentException("--slots must be at least 1.");
+            if (parse.GetValue(diffusionSteps) < 1)
+                throw new ArgumentException("--diffusion-steps must be at least 1.");
+            if (parse.GetValue(startStep) < 0 || parse.GetValue(startStep) > parse.GetValue(diffusionSteps))
+                throw new ArgumentException($"--start-step must lie in 0..{parse.GetValue(diffusionSteps)} (--diffusion-steps).");
             var mlContext = new MLContext(seed: parse.GetValue(seed));
             DeviceChoice.Apply(mlContext, parse.GetRequiredValue(device));
             var manifest = mlContext.Data.LoadAvqaManifest(directory);
@@ -85,8 +95,18 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Progress = report => context.Error.WriteLine("  rmm " + report),
             });
-            context.Error.WriteLine(recaller is null ? "Recaller: none (AVST alone)." : $"Recaller: {recallChoice}; the answerer trains on Eq. 8.");
-            var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller);
+            var enhancer = parse.GetRequiredValue(enhance) == "none" ? null : new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions
+            {
+                DiffusionSteps = parse.GetValue(diffusionSteps),
+                StartStep = parse.GetValue(startStep),
+                Seed = parse.GetValue(seed),
+                Progress = report => context.Error.WriteLine("  avr " + report),
+            };
+            // The paper's "AVR only": no recall model, so the diffusion enhances zero-filled recalls.
+            recaller ??= enhancer is null ? null : mlContext.MissingModality().RecallBaseline(Microsoft.ML.MissingModality.Recall.RecallMethod.ZeroFill);
+            context.Error.WriteLine(recaller is null ? "Recaller: none (AVST alone)." :
+                $"Recaller: {recallChoice}{(enhancer is null ? "" : $", then the AVR diffusion (T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep})")}; the answerer trains on Eq. 8.");
+            var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller, enhancer);
             ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
             context.Out.WriteLine($"Saved {modelPath} ({clock.Elapsed.TotalSeconds:F0} s).");
             return Program.Success;

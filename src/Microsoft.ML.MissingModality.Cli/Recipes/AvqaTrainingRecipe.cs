@@ -1,12 +1,13 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Data;
 
 namespace Microsoft.ML.MissingModality.Cli.Recipes;
 
 /// <summary>
 /// The end-to-end recipe the CLI runs: question and answer preprocessing fitted on the training split, an optional
-/// recaller (RMM or a baseline) fitted on the prepared training rows, the AVQA trainer validated on the validation
+/// recaller (RMM or a baseline) fitted on the prepared training rows, an optional AVR diffusion fitted after it, the AVQA trainer validated on the validation
 /// split (best epoch kept; Eq. 8 when a recaller is there), and the predicted key mapped back to answer text. The
 /// fitted chain takes dataset rows (question text, answer text, features) and adds <c>Score</c>,
 /// <c>PredictedLabel</c> and <c>PredictedAnswer</c>.
@@ -16,10 +17,15 @@ public static class AvqaTrainingRecipe
     /// <summary>Column with the predicted answer text.</summary>
     public const string PredictedAnswerColumnName = "PredictedAnswer";
 
-    /// <summary>Fits the recipe; <paramref name="validation"/> and <paramref name="recaller"/> may be null.</summary>
+    /// <summary>
+    /// Fits the recipe; <paramref name="validation"/>, <paramref name="recaller"/> and <paramref name="enhancer"/> may be
+    /// null. The AVR diffusion needs a recaller before it.
+    /// </summary>
     public static ITransformer Fit(MLContext context, IDataView train, IDataView? validation, AvqaTrainerOptions options,
-        IEstimator<ITransformer>? recaller = null)
+        IEstimator<ITransformer>? recaller = null, AvrDiffusionOptions? enhancer = null)
     {
+        if (enhancer is not null && recaller is null)
+            throw new ArgumentException("The AVR diffusion enhances recalled features: give a recaller too.", nameof(enhancer));
         var catalog = context.MissingModality();
         ITransformer prefix = catalog.FeaturizeQuestion(options.QuestionColumnName, AvqaColumns.Question)
             .Append(catalog.MapAnswerToLabel(options.LabelColumnName, AvqaColumns.Answer))
@@ -29,6 +35,14 @@ public static class AvqaTrainingRecipe
             // The recaller learns from the prepared rows; the answerer then reads its recalled columns.
             var recall = recaller.Fit(prefix.Transform(train));
             prefix = new TransformerChain<ITransformer>(prefix, recall);
+        }
+        if (enhancer is not null)
+        {
+            // The diffusion learns from the real pairs and enhances the recalled ones; validated on the val split.
+            if (validation is not null)
+                enhancer.ValidationSet = prefix.Transform(validation);
+            var enhance = catalog.AvrDiffusion(enhancer).Fit(prefix.Transform(train));
+            prefix = new TransformerChain<ITransformer>(prefix, enhance);
         }
         var prepared = prefix.Transform(train);
         if (validation is not null)

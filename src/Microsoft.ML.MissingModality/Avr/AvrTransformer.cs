@@ -64,9 +64,22 @@ public sealed class AvrTransformer : RowMappingTransformerBase, ILoadableTransfo
 
     internal torch.Device Device { get; }
 
-    /// <summary>The same fitted diffusion enhancing from another start step or with another sampler (for studies of S).</summary>
-    internal AvrTransformer WithEnhancement(int startStep, DiffusionSampler sampler) =>
-        new(Environment, Binding, Config with { StartStep = startStep, Sampler = sampler }, Network, Output, BatchSize);
+    /// <summary>How the reverse process steps.</summary>
+    public DiffusionSampler Sampler => Config.Sampler;
+
+    /// <summary>
+    /// The same fitted diffusion (shared weights) enhancing from another start step or with another sampler: S is an
+    /// inference setting, so it can be studied or changed without training again. An answerer trained on the enhanced
+    /// pairs of one setting has seen only those.
+    /// </summary>
+    /// <param name="startStep">S in 0..<see cref="DiffusionSteps"/>.</param>
+    /// <param name="sampler">DDPM or DDIM.</param>
+    public AvrTransformer WithEnhancement(int startStep, DiffusionSampler sampler)
+    {
+        if (startStep < 0 || startStep > DiffusionSteps)
+            throw new ArgumentOutOfRangeException(nameof(startStep), startStep, $"Must lie in 0..{DiffusionSteps}.");
+        return new(Environment, Binding, Config with { StartStep = startStep, Sampler = sampler }, Network, Output, BatchSize);
+    }
 
     private protected override TransformerVersion Version => FormatVersion;
 

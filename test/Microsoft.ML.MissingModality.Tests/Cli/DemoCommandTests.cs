@@ -22,11 +22,11 @@ public sealed class DemoCommandTests
             var (code, stdout, stderr) = Run("demo", "--preset", "tiny", "--epochs", "1", "--out", output, "--device", "cpu");
             Assert.AreEqual(Program.Success, code, stderr);
             Assert.IsTrue(File.Exists(Path.Combine(output, "avqa.zip")));
-            Assert.IsTrue(File.Exists(Path.Combine(output, "avqa-rmm.zip")));
+            Assert.IsTrue(File.Exists(Path.Combine(output, "avqa-rmm-avr.zip")));
             Assert.IsTrue(File.Exists(Path.Combine(output, "data", "dataset.json")));
             string results = File.ReadAllText(Path.Combine(output, "results.md"));
             Assert.AreEqual(stdout, results);
-            foreach (string method in new[] { "AVST", "AVST + RMM" })
+            foreach (string method in new[] { "AVST", "AVST + RMM + AVR" })
                 foreach (string scenario in new[] { "complete", "audio missing", "visual missing" })
                     StringAssert.Contains(results, $"| {method}, {scenario} |");
             StringAssert.Contains(results, "Majority per template");

@@ -60,6 +60,37 @@ public sealed class TrainEvaluateCommandTests
     }
 
     [TestMethod]
+    public void Train_Default_TrainsRmmThenAvrThenEq8AndSaysSo()
+    {
+        string model = Path.Combine(_root, "full.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--hidden-size", "8", "--device", "cpu");
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stderr, "Recaller: rmm, then the AVR diffusion (T = 10, S = ");
+        StringAssert.Contains(stderr, "avr epoch 1/");
+    }
+
+    [TestMethod]
+    public void Train_RecallZeroEnhanceAvr_IsAvrOnlyOnZeroFilledRecalls()
+    {
+        string model = Path.Combine(_root, "avr-only.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--hidden-size", "8", "--device", "cpu",
+            "--recall", "zero", "--enhance", "avr", "--diffusion-steps", "5", "--start-step", "2");
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stderr, "Recaller: zero, then the AVR diffusion (T = 5, S = 2)");
+        Assert.IsTrue(File.Exists(model));
+    }
+
+    [TestMethod]
+    public void Train_StartStepBeyondTheChain_IsAUsageErrorAndWritesNoModel()
+    {
+        string model = Path.Combine(_root, "bad-start.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--diffusion-steps", "5", "--start-step", "6");
+        Assert.AreEqual(Program.UsageError, code);
+        StringAssert.Contains(stderr, "--start-step");
+        Assert.IsFalse(File.Exists(model));
+    }
+
+    [TestMethod]
     public void Train_ExistingModel_RefusedWithoutOverwriteAndLeftIntact()
     {
         string model = Path.Combine(_root, "existing.zip");
