@@ -4,7 +4,7 @@ namespace Microsoft.ML.MissingModality.Training;
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="Epochs">Epochs planned.</param>
 /// <param name="TrainLoss">Mean training loss over the epoch's rows.</param>
-/// <param name="TrainMetric">The component's metric on the training rows, measured on the fly (dropout on): answer accuracy in [0, 1] for the answerer, recall cosine similarity for a recaller (see <see cref="MetricName"/>).</param>
+/// <param name="TrainMetric">The component's metric on the training rows, measured on the fly (dropout on): answer accuracy in [0, 1] for the answerer, recall cosine similarity for a recaller, denoising R² for the AVR diffusion (see <see cref="MetricName"/>).</param>
 /// <param name="ValidationMetric">The same metric on the validation set, or null without one.</param>
 /// <param name="LearningRate">The learning rate used during the epoch.</param>
 /// <param name="Elapsed">Wall time of the epoch, validation included.</param>
