@@ -23,9 +23,9 @@ namespace Microsoft.ML.MissingModality.Bench;
 public static class RecallStudy
 {
     public static void Run(string data, IReadOnlyList<string> recallers, int epochs, int rmmEpochs, int seed, bool recallOnly, string resultsPath,
-        IReadOnlyList<int>? startSweep = null)
+        IReadOnlyList<string>? enhanceSweep = null)
     {
-        startSweep ??= [];
+        enhanceSweep ??= [];
         var context = new MLContext(seed: seed);
         context.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Info && (e.Source.Contains("RmmGenerator", StringComparison.Ordinal) || e.Source.Contains("AvqaTrainer", StringComparison.Ordinal))) Console.Error.WriteLine($"  {e.Message}"); };
         var train = context.Data.LoadFromAvqaDataset(data, "train");
@@ -56,14 +56,14 @@ public static class RecallStudy
                 var recalledTest = chain.Transform(test);
                 chain = chain.Append(avr);
                 recallError += FormattableString.Invariant($"; AVR fit {avrClock.Elapsed.TotalSeconds:F1} s");
-                foreach (int start in startSweep)
+                foreach (string variant in enhanceSweep)
                 {
-                    foreach (var sampler in new[] { DiffusionSampler.Ddpm, DiffusionSampler.Ddim })
-                    {
-                        if (start > avr.DiffusionSteps) continue;
-                        recallError += FormattableString.Invariant($"{Environment.NewLine}  enhanced, S = {start}, {sampler}") +
-                            RecallError(context, avr.WithEnhancement(start, sampler).Transform(recalledTest), "EnhancedRecalledAudio", "EnhancedRecalledVisual");
-                    }
+                    var (start, sampler, keep, clamp) = EnhancementVariant(variant);
+                    if (start > avr.DiffusionSteps) continue;
+                    string sweepLine = $"  enhanced, {variant}" +
+                        RecallError(context, avr.WithEnhancement(start, sampler, keep, clamp).Transform(recalledTest), "EnhancedRecalledAudio", "EnhancedRecalledVisual");
+                    Console.WriteLine(sweepLine);
+                    recallError += Environment.NewLine + sweepLine;
                 }
             }
             string line = FormattableString.Invariant($"{name}: recall fit {recallSeconds:F1} s{recallError}");
@@ -134,7 +134,7 @@ public static class RecallStudy
         return mm.RmmGenerator(options);
     }
 
-    // avr[-S<start step>][-T<steps>][-ddim][-v]: the AVR diffusion after the recaller
+    // avr[-S<start step>][-T<steps>][-ddim][-v][-keep][-c<clamp>]: the AVR diffusion after the recaller
     private static AvrDiffusion Enhancer(MLContext context, string name, int epochs, int seed, IDataView validation)
     {
         var options = new AvrDiffusionOptions { Epochs = epochs, Seed = seed, ValidationSet = validation, Progress = r => Console.Error.WriteLine($"  {name} {r}") };
@@ -144,6 +144,8 @@ public static class RecallStudy
             {
                 case "ddim": options.Sampler = DiffusionSampler.Ddim; break;
                 case "v": options.Prediction = DiffusionPrediction.Velocity; break;
+                case "keep": options.KeepRealModality = true; break;
+                case var c when c.StartsWith('c'): options.ClampOriginal = double.Parse(c[1..], CultureInfo.InvariantCulture); break;
                 case var s when s.StartsWith('S'): options.StartStep = int.Parse(s[1..], CultureInfo.InvariantCulture); break;
                 case var t when t.StartsWith('T'): options.DiffusionSteps = int.Parse(t[1..], CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown AVR variant '{part}'.");
@@ -152,6 +154,27 @@ public static class RecallStudy
         if (!name.StartsWith("avr", StringComparison.Ordinal))
             throw new ArgumentException($"Unknown enhancer '{name}'.");
         return context.MissingModality().AvrDiffusion(options);
+    }
+
+    // S<start>[-ddim][-keep][-c<clamp>]: an inference setting of a fitted AVR diffusion
+    private static (int Start, DiffusionSampler Sampler, bool Keep, double? Clamp) EnhancementVariant(string name)
+    {
+        int start = 1;
+        var sampler = DiffusionSampler.Ddpm;
+        bool keep = false;
+        double? clamp = null;
+        foreach (string part in name.Split('-'))
+        {
+            switch (part)
+            {
+                case "ddim": sampler = DiffusionSampler.Ddim; break;
+                case "keep": keep = true; break;
+                case var c when c.StartsWith('c'): clamp = double.Parse(c[1..], CultureInfo.InvariantCulture); break;
+                case var t when t.StartsWith('S'): start = int.Parse(t[1..], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown enhancement setting '{part}'.");
+            }
+        }
+        return (start, sampler, keep, clamp);
     }
 
     // Mean over complete test rows: MSE per element and cosine similarity per segment, for each modality.

@@ -92,7 +92,8 @@ public static class DemoCommand
                 Seed = seedValue,
                 Progress = report => { bar.Clear(); context.Error.WriteLine("  avr " + report); },
             };
-            var fullModel = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, rmm, avr);
+            // The small presets fit in memory: the recalled and enhanced features are computed once, not every epoch.
+            var fullModel = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, rmm, avr, cacheAnswererInputs: true);
             var fullTrainingTime = clock.Elapsed;
             ModelFiles.SaveAtomically(mlContext, fullModel, train.Schema, fullModelPath);
 

@@ -19,10 +19,12 @@ public static class AvqaTrainingRecipe
 
     /// <summary>
     /// Fits the recipe; <paramref name="validation"/>, <paramref name="recaller"/> and <paramref name="enhancer"/> may be
-    /// null. The AVR diffusion needs a recaller before it.
+    /// null. The AVR diffusion needs a recaller before it. <paramref name="cacheAnswererInputs"/> keeps the
+    /// answerer's prepared rows (recalled and enhanced features included) in memory after the first epoch, so that the
+    /// recaller and the diffusion run once rather than every epoch: for data that fits in memory.
     /// </summary>
     public static ITransformer Fit(MLContext context, IDataView train, IDataView? validation, AvqaTrainerOptions options,
-        IEstimator<ITransformer>? recaller = null, AvrDiffusionOptions? enhancer = null)
+        IEstimator<ITransformer>? recaller = null, AvrDiffusionOptions? enhancer = null, bool cacheAnswererInputs = false)
     {
         if (enhancer is not null && recaller is null)
             throw new ArgumentException("The AVR diffusion enhances recalled features: give a recaller too.", nameof(enhancer));
@@ -46,10 +48,12 @@ public static class AvqaTrainingRecipe
         }
         var prepared = prefix.Transform(train);
         if (validation is not null)
-            options.ValidationSet = prefix.Transform(validation);
-        var answerer = catalog.AvqaTrainer(options).Fit(prepared);
+            options.ValidationSet = Cached(context, prefix.Transform(validation), cacheAnswererInputs);
+        var answerer = catalog.AvqaTrainer(options).Fit(Cached(context, prepared, cacheAnswererInputs));
         var answered = answerer.Transform(prepared);
         var toText = context.Transforms.Conversion.MapKeyToValue(PredictedAnswerColumnName, AvqaTransformer.PredictedLabelColumnName).Fit(answered);
         return new TransformerChain<ITransformer>(prefix, answerer, toText);
     }
+
+    private static IDataView Cached(MLContext context, IDataView data, bool cache) => cache ? context.Data.Cache(data) : data;
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Diffusion;
 using Microsoft.ML.MissingModality.Scoring;
 using Microsoft.ML.MissingModality.Training;
 using TorchSharp;
@@ -30,8 +31,8 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
             output.AsSpan().Clear();
         var withPicture = BatchTensors.Where(Batch, i => !Batch.VisualMissing[i]);
         var withAudio = BatchTensors.Where(Batch, i => !Batch.AudioMissing[i]);
-        Enhance(withPicture, Batch.RecalledAudio!, Batch.Visual, pair: 0, _outputs[0], _outputs[1]);
-        Enhance(withAudio, Batch.Audio, Batch.RecalledVisual!, pair: 1, _outputs[2], _outputs[3]);
+        Enhance(withPicture, Batch.RecalledAudio!, Batch.Visual, RealPart.Visual, _outputs[0], _outputs[1]);
+        Enhance(withAudio, Batch.Audio, Batch.RecalledVisual!, RealPart.Audio, _outputs[2], _outputs[3]);
     }
 
     public override Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) => outputIndex switch
@@ -41,7 +42,7 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
         _ => throw new ArgumentOutOfRangeException(nameof(outputIndex)),
     };
 
-    private void Enhance(long[] rows, float[] audioSource, float[] visualSource, int pair, float[] audioOutput, float[] visualOutput)
+    private void Enhance(long[] rows, float[] audioSource, float[] visualSource, RealPart real, float[] audioOutput, float[] visualOutput)
     {
         if (rows.Length == 0)
             return;
@@ -51,10 +52,10 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
         var shape = _owner.Config.Shape;
         var audio = Gather(audioSource, rows, Batch.AudioLength).to(device).view(rows.Length, shape.Segments, shape.AudioDim);
         var visual = Gather(visualSource, rows, Batch.VisualLength).to(device).view(rows.Length, shape.Segments, shape.VisualChannels, shape.VisualPositions);
-        var generators = rows.Select(i => new Generator(RowSeed(audioSource, visualSource, (int)i, pair))).ToArray();
+        var generators = rows.Select(i => new Generator(RowSeed(audioSource, visualSource, (int)i, (int)real))).ToArray();
         try
         {
-            var (enhancedAudio, enhancedVisual) = _owner.Diffusion.Enhance(audio, visual, _owner.Config.StartStep, _owner.Config.Sampler, generators);
+            var (enhancedAudio, enhancedVisual) = _owner.Diffusion.Enhance(audio, visual, _owner.Config.Enhancement, real, generators);
             Scatter(enhancedAudio.cpu().contiguous().data<float>().ToArray(), rows, Batch.AudioLength, audioOutput);
             Scatter(enhancedVisual.cpu().contiguous().data<float>().ToArray(), rows, Batch.VisualLength, visualOutput);
         }

@@ -61,6 +61,8 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
             Schedule = _options.Schedule,
             Prediction = _options.Prediction,
             Sampler = _options.Sampler,
+            ClampOriginal = _options.ClampOriginal,
+            KeepRealModality = _options.KeepRealModality,
             NoiseSeed = seed,
         };
         var scheduler = CreateScheduler(config);

@@ -40,6 +40,21 @@ public sealed class AvrDiffusionOptions : TorchComponentOptions
     /// <value>Default: <see cref="DiffusionSampler.Ddpm"/> (the paper's Eq. 6), with noise seeded per row.</value>
     public DiffusionSampler Sampler { get; set; } = DiffusionSampler.Ddpm;
 
+    /// <summary>
+    /// Clamps each reverse step's estimate of the clean pair to ±this many standard deviations of the training
+    /// features (the public code clamps to [−1, 1] in its own units). Null: no clamp.
+    /// </summary>
+    /// <value>Default: null.</value>
+    public double? ClampOriginal { get; set; }
+
+    /// <summary>
+    /// Keeps the real part of each pair: after every reverse step it is replaced by the real features noised to that
+    /// step, so that the diffusion generates only the recalled part, conditioned on the real one. False denoises both
+    /// parts, as the paper does.
+    /// </summary>
+    /// <value>Default: false (the paper's).</value>
+    public bool KeepRealModality { get; set; }
+
     /// <summary>Channels of the denoiser's hidden maps.</summary>
     /// <value>Default: 64 (the public code's U-Net width). A multiple of 8.</value>
     public int Width { get; set; } = 64;
@@ -84,6 +99,8 @@ public sealed class AvrDiffusionOptions : TorchComponentOptions
         if (Width < 8 || Width % 8 != 0)
             throw new ArgumentOutOfRangeException(nameof(Width), Width, "Must be a positive multiple of 8.");
         ArgumentOutOfRangeException.ThrowIfLessThan(Blocks, 1, nameof(Blocks));
+        if (ClampOriginal is double clamp && !(clamp > 0 && double.IsFinite(clamp)))
+            throw new ArgumentOutOfRangeException(nameof(ClampOriginal), clamp, "Must be positive and finite, or null.");
         if (!Enum.IsDefined(Schedule))
             throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, "Unknown schedule.");
         if (!Enum.IsDefined(Prediction))

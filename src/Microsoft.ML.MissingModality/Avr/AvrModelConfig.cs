@@ -38,6 +38,15 @@ internal sealed record AvrModelConfig
 
     public DiffusionSampler Sampler { get; init; }
 
+    /// <summary>Clamp of each step's clean-pair estimate, in standard deviations; null: none.</summary>
+    public double? ClampOriginal { get; init; }
+
+    /// <summary>Whether enhancement keeps the real part of each pair and generates only the recalled part.</summary>
+    public bool KeepRealModality { get; init; }
+
+    [JsonIgnore]
+    public EnhancementSettings Enhancement => new(StartStep, Sampler, ClampOriginal, KeepRealModality);
+
     /// <summary>Seeds the per-row enhancement noise (with the row's content), so that Transform is deterministic.</summary>
     public int NoiseSeed { get; init; }
 

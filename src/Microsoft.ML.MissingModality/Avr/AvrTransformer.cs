@@ -67,18 +67,26 @@ public sealed class AvrTransformer : RowMappingTransformerBase, ILoadableTransfo
     /// <summary>How the reverse process steps.</summary>
     public DiffusionSampler Sampler => Config.Sampler;
 
+    /// <summary>Whether enhancement keeps the real part of each pair.</summary>
+    public bool KeepRealModality => Config.KeepRealModality;
+
     /// <summary>
-    /// The same fitted diffusion (shared weights) enhancing from another start step or with another sampler: S is an
-    /// inference setting, so it can be studied or changed without training again. An answerer trained on the enhanced
-    /// pairs of one setting has seen only those.
+    /// The same fitted diffusion (shared weights) enhancing with other inference settings: they need no training
+    /// again, so they can be studied or changed. An answerer trained on the enhanced pairs of one setting has seen only
+    /// those.
     /// </summary>
     /// <param name="startStep">S in 0..<see cref="DiffusionSteps"/>.</param>
     /// <param name="sampler">DDPM or DDIM.</param>
-    public AvrTransformer WithEnhancement(int startStep, DiffusionSampler sampler)
+    /// <param name="keepRealModality">Generate only the recalled part of each pair, keeping the real one.</param>
+    /// <param name="clampOriginal">Clamp of each step's clean-pair estimate in standard deviations, or null.</param>
+    public AvrTransformer WithEnhancement(int startStep, DiffusionSampler sampler, bool keepRealModality = false, double? clampOriginal = null)
     {
         if (startStep < 0 || startStep > DiffusionSteps)
             throw new ArgumentOutOfRangeException(nameof(startStep), startStep, $"Must lie in 0..{DiffusionSteps}.");
-        return new(Environment, Binding, Config with { StartStep = startStep, Sampler = sampler }, Network, Output, BatchSize);
+        if (clampOriginal is double c && !(c > 0 && double.IsFinite(c)))
+            throw new ArgumentOutOfRangeException(nameof(clampOriginal), c, "Must be positive and finite, or null.");
+        var config = Config with { StartStep = startStep, Sampler = sampler, KeepRealModality = keepRealModality, ClampOriginal = clampOriginal };
+        return new(Environment, Binding, config, Network, Output, BatchSize);
     }
 
     private protected override TransformerVersion Version => FormatVersion;

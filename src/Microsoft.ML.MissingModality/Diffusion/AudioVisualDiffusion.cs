@@ -51,50 +51,64 @@ internal sealed class AudioVisualDiffusion
     }
 
     /// <summary>
-    /// Enhances pairs (Fig. 4b): with <paramref name="startStep"/> S &gt; 0 the pair is noised to step S (q_sample at
-    /// t = S − 1) and taken back through S reverse steps; with S = 0 no noise is added and the pair is taken through all
-    /// T reverse steps as if it were f_T (the public code's inference). The output is split back into audio and maps.
+    /// Enhances pairs (Fig. 4b): with S &gt; 0 the pair is noised to step S (q_sample at t = S − 1) and taken back through
+    /// S reverse steps; with S = 0 no noise is added and the pair is taken through all T reverse steps as if it were f_T
+    /// (the public code's inference). The output is split back into audio and maps.
     /// </summary>
     /// <param name="audio">Audio <c>[B, T, A]</c> (recalled or real).</param>
     /// <param name="visual">Maps <c>[B, T, C, P]</c> (recalled or real).</param>
-    /// <param name="startStep">S in 0..T.</param>
-    /// <param name="sampler">DDPM (noise at every step) or DDIM (deterministic).</param>
+    /// <param name="settings">Start step, sampler, clamp, and whether the real part is kept.</param>
+    /// <param name="realPart">Which part of the pair is real (used when <see cref="EnhancementSettings.KeepRealModality"/>).</param>
     /// <param name="rowNoise">One seeded generator per row: every draw for row i comes from generator i, so the result does not depend on batching.</param>
-    public (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, int startStep, DiffusionSampler sampler, IReadOnlyList<Generator> rowNoise)
+    public (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, EnhancementSettings settings, RealPart realPart, IReadOnlyList<Generator> rowNoise)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(startStep);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(startStep, Scheduler.Steps);
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.StartStep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.StartStep, Scheduler.Steps);
         if (rowNoise.Count != audio.shape[0])
             throw new ArgumentException($"{rowNoise.Count} noise generators for {audio.shape[0]} rows.", nameof(rowNoise));
         using var scope = NewDisposeScope();
-        var (a, v) = Network.Standardize(FoldAudio(audio), FoldVisual(visual));
-        int first = startStep == 0 ? Scheduler.Steps - 1 : startStep - 1;
-        if (startStep > 0)
+        var (a0, v0) = Network.Standardize(FoldAudio(audio), FoldVisual(visual));
+        var (a, v) = (a0, v0);
+        int first = settings.StartStep == 0 ? Scheduler.Steps - 1 : settings.StartStep - 1;
+        // One noise draw per row for the start and for re-noising the kept real part (deterministic across steps).
+        var (audioStartNoise, visualStartNoise) = Noise(a0, v0, rowNoise);
+        if (settings.StartStep > 0)
         {
-            var (audioNoise, visualNoise) = Noise(a, v, rowNoise);
-            var start = Enumerable.Repeat((long)first, (int)a.shape[0]).ToArray();
-            a = Scheduler.AddNoise(a, audioNoise, start);
-            v = Scheduler.AddNoise(v, visualNoise, start);
+            a = Scheduler.AddNoise(a0, audioStartNoise, Repeat(first, a0));
+            v = Scheduler.AddNoise(v0, visualStartNoise, Repeat(first, v0));
         }
         for (int t = first; t >= 0; t--)
         {
-            var steps = full(a.shape[0], t, dtype: ScalarType.Int64, device: a.device);
-            var (audioPrediction, visualPrediction) = Network.Denoiser.Predict(a, v, steps);
-            if (sampler == DiffusionSampler.Ddim)
+            using var step = NewDisposeScope();
+            var (audioPrediction, visualPrediction) = Network.Denoiser.Predict(a, v, full(a.shape[0], t, dtype: ScalarType.Int64, device: a.device));
+            Tensor nextAudio, nextVisual;
+            if (settings.Sampler == DiffusionSampler.Ddim)
             {
-                a = Scheduler.DdimStep(audioPrediction, t, t - 1, a, Prediction);
-                v = Scheduler.DdimStep(visualPrediction, t, t - 1, v, Prediction);
+                nextAudio = Scheduler.DdimStep(audioPrediction, t, t - 1, a, Prediction, settings.ClampOriginal);
+                nextVisual = Scheduler.DdimStep(visualPrediction, t, t - 1, v, Prediction, settings.ClampOriginal);
             }
             else
             {
                 var (audioNoise, visualNoise) = t > 0 ? Noise(a, v, rowNoise) : (null, null);
-                a = Scheduler.Step(audioPrediction, t, a, Prediction, audioNoise);
-                v = Scheduler.Step(visualPrediction, t, v, Prediction, visualNoise);
+                nextAudio = Scheduler.Step(audioPrediction, t, a, Prediction, audioNoise, settings.ClampOriginal);
+                nextVisual = Scheduler.Step(visualPrediction, t, v, Prediction, visualNoise, settings.ClampOriginal);
             }
+            if (settings.KeepRealModality)
+            {
+                // The real part at step t − 1: q_sample of the real features (the features themselves at the end).
+                if (realPart == RealPart.Audio)
+                    nextAudio = t == 0 ? a0.clone() : Scheduler.AddNoise(a0, audioStartNoise, Repeat(t - 1, a0));
+                else
+                    nextVisual = t == 0 ? v0.clone() : Scheduler.AddNoise(v0, visualStartNoise, Repeat(t - 1, v0));
+            }
+            a = nextAudio.MoveToOuterDisposeScope();
+            v = nextVisual.MoveToOuterDisposeScope();
         }
         var (restoredAudio, restoredVisual) = Network.Restore(a, v);
         return (restoredAudio.view_as(audio).MoveToOuterDisposeScope(), restoredVisual.reshape(visual.shape).MoveToOuterDisposeScope());
     }
+
+    private static long[] Repeat(int step, Tensor rows) => Enumerable.Repeat((long)step, (int)rows.shape[0]).ToArray();
 
     private Tensor FoldAudio(Tensor audio) => audio.reshape(-1, Network.Config.AudioDim);
 
