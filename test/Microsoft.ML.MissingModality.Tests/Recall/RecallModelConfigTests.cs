@@ -25,10 +25,22 @@ public sealed class RecallModelConfigTests
     [TestMethod]
     public void FromJson_NewerFormat_FailsSayingToUpgrade()
     {
-        string json = Rmm().ToJson().Replace("\"Format\":1", "\"Format\":7", StringComparison.Ordinal);
+        string json = Rmm().ToJson().Replace($"\"Format\":{RecallModelConfig.CurrentFormat}", "\"Format\":7", StringComparison.Ordinal);
         var error = Assert.ThrowsExactly<InvalidDataException>(() => RecallModelConfig.FromJson(json));
         StringAssert.Contains(error.Message, "format 7");
         StringAssert.Contains(error.Message, "Upgrade");
+    }
+
+    [TestMethod]
+    public void FromJson_FormatOneWithoutAddressingScale_ReadsScaleOneAndLoadsWeightsLeniently()
+    {
+        string json = Rmm().ToJson().Replace($"\"Format\":{RecallModelConfig.CurrentFormat}", "\"Format\":1", StringComparison.Ordinal);
+        json = System.Text.RegularExpressions.Regex.Replace(json, "\"AddressingScale\":[^,}]+,?", "");
+        var config = RecallModelConfig.FromJson(json);
+        Assert.AreEqual(1, config.AddressingScale);
+        Assert.IsFalse(config.LearnAddressingScale);
+        Assert.IsFalse(config.WeightsComplete, "a format-1 state dict has no addressing scales");
+        Assert.IsTrue(RecallModelConfig.FromJson(Rmm().ToJson()).WeightsComplete);
     }
 
     [TestMethod]
