@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Components;
@@ -20,7 +21,7 @@ namespace Microsoft.ML.MissingModality.Bench;
 /// </summary>
 internal static class AvrBenchmark
 {
-    public static void Run(int videos, int[] batchSizes, string workDirectory, string resultsPath)
+    public static void Run(int videos, int[] batchSizes, int startStep, string workDirectory, string resultsPath)
     {
         if (Directory.Exists(workDirectory)) Directory.Delete(workDirectory, recursive: true);
         string data = Path.Combine(workDirectory, "data");
@@ -39,7 +40,7 @@ internal static class AvrBenchmark
                 .Fit(prep.Transform(train));
             var recalled = rmm.Transform(prep.Transform(train));
             var aveSteps = new StepClock();
-            var avr = mm.AvrDiffusion(new AvrDiffusionOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = aveSteps.Tick }).Fit(recalled);
+            var avr = mm.AvrDiffusion(new AvrDiffusionOptions { Epochs = 1, BatchSize = batch, StartStep = startStep, Seed = 1, StepProgress = aveSteps.Tick }).Fit(recalled);
             var answerSteps = new StepClock();
             var answerer = mm.AvqaTrainer(new AvqaTrainerOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = answerSteps.Tick })
                 .Fit(avr.Transform(recalled));
@@ -51,7 +52,7 @@ internal static class AvrBenchmark
                 aveStepSeconds = aveSteps.Median,
                 answererStepSeconds = answerSteps.Median,
                 fullMethodStepSeconds = Math.Round(rmmSteps.Median + aveSteps.Median + answerSteps.Median, 3),
-                steps = new[] { rmmSteps.Count, aveSteps.Count, answerSteps.Count },
+                steps = $"{rmmSteps.Count} / {aveSteps.Count} / {answerSteps.Count}",
             };
             Console.WriteLine(row);
             rows.Add(row);
@@ -60,8 +61,11 @@ internal static class AvrBenchmark
         // One question with the audio missing, answered through a PredictionEngine (median of 20 after 3 warm-ups).
         var test = mm.SimulateMissingModality(MissingModalityScenario.Parse("audio"), seed: 1).Fit(train).Transform(train);
         var one = context.Data.TakeRows(test, 1);
-        var engine = context.Model.CreatePredictionEngine<AvqaBenchRow, AvqaBenchPrediction>(model!, inputSchema: one.Schema);
-        var question = context.Data.CreateEnumerable<AvqaBenchRow>(one, reuseRowObject: false, schemaDefinition: null).First();
+        var definition = SchemaDefinition.Create(typeof(AvqaBenchRow));
+        foreach (string vector in new[] { nameof(AvqaBenchRow.Audio), nameof(AvqaBenchRow.Visual) })
+            definition.Single(c => c.MemberName == vector).ColumnType = train.Schema[vector].Type;
+        var engine = context.Model.CreatePredictionEngine<AvqaBenchRow, AvqaBenchPrediction>(model!, inputSchemaDefinition: definition);
+        var question = context.Data.CreateEnumerable<AvqaBenchRow>(one, reuseRowObject: false, schemaDefinition: definition).First();
         var latencies = new List<double>();
         for (int i = 0; i < 23; i++)
         {
@@ -75,7 +79,7 @@ internal static class AvrBenchmark
             benchmark = "avr",
             shape = FeatureShape.MusicAvqa.ToString(),
             questions = videos * 5,
-            defaults = "RMM 75 slots; AVR width 64, 2 blocks, T = 10, S = 1, DDPM; AVST hidden 512",
+            defaults = $"RMM 75 slots; AVR width 64, 2 blocks, T = 10, S = {startStep} ({(startStep == 0 ? 10 : startStep)} reverse steps per pair), DDPM; AVST hidden 512",
             rows,
             audioMissingQuestionSeconds = Math.Round(latencies[latencies.Count / 2], 4),
             peakRssGb = Math.Round(PeakRssBytes() / 1e9, 2),

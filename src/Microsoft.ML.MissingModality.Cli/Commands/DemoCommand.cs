@@ -22,10 +22,10 @@ public static class DemoCommand
     public static readonly string[] Scenarios = ["none", "audio", "visual"];
 
     /// <summary>Epochs the demo trains each answerer for unless told otherwise.</summary>
-    public const int DefaultEpochs = 15;
+    public const int DefaultEpochs = 10;
 
     /// <summary>Epochs of the RMM generator and of the AVR diffusion in the demo (their own defaults are 20).</summary>
-    public const int ComponentEpochs = 10;
+    public const int ComponentEpochs = 5;
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create(CliContext context)
