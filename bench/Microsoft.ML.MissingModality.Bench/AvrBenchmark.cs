@@ -96,7 +96,7 @@ internal static class AvrBenchmark
     private static long PeakRssBytes()
     {
         string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return line is null ? 0 : long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
     // Seconds between step reports; the first step of an epoch also pays reading and warm-up, so it is left out.
