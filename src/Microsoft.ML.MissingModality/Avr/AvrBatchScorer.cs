@@ -27,8 +27,6 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
 
     private protected override void Score(int count)
     {
-        foreach (var output in _outputs)
-            output.AsSpan().Clear();
         var withPicture = BatchTensors.Where(Batch, i => !Batch.VisualMissing[i]);
         var withAudio = BatchTensors.Where(Batch, i => !Batch.AudioMissing[i]);
         Enhance(withPicture, Batch.RecalledAudio!, Batch.Visual, RealPart.Visual, _outputs[0], _outputs[1]);
@@ -44,6 +42,12 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
 
     private void Enhance(long[] rows, float[] audioSource, float[] visualSource, RealPart real, float[] audioOutput, float[] visualOutput)
     {
+        // A row whose pair cannot be built reads zeros.
+        foreach (int i in Enumerable.Range(0, Batch.Count).Except(rows.Select(r => (int)r)))
+        {
+            audioOutput.AsSpan(i * Batch.AudioLength, Batch.AudioLength).Clear();
+            visualOutput.AsSpan(i * Batch.VisualLength, Batch.VisualLength).Clear();
+        }
         if (rows.Length == 0)
             return;
         using var scope = NewDisposeScope();
@@ -56,8 +60,8 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
         try
         {
             var (enhancedAudio, enhancedVisual) = _owner.Diffusion.Enhance(audio, visual, _owner.Config.Enhancement, real, generators);
-            Scatter(enhancedAudio.cpu().contiguous().data<float>().ToArray(), rows, Batch.AudioLength, audioOutput);
-            Scatter(enhancedVisual.cpu().contiguous().data<float>().ToArray(), rows, Batch.VisualLength, visualOutput);
+            Scatter(enhancedAudio, rows, Batch.AudioLength, audioOutput);
+            Scatter(enhancedVisual, rows, Batch.VisualLength, visualOutput);
         }
         finally
         {
@@ -65,18 +69,30 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
         }
     }
 
+    // Rows 0..n−1 in order (every row has the pair: the usual case) need no copy in and one copy out.
+    private static bool Leading(long[] rows) => rows[^1] == rows.Length - 1;
+
     private static Tensor Gather(float[] source, long[] rows, int length)
     {
+        if (Leading(rows))
+            return BatchTensors.Rows(source, rows.Length, length, CPU);
         var values = new float[rows.Length * length];
         for (int k = 0; k < rows.Length; k++)
             source.AsSpan((int)rows[k] * length, length).CopyTo(values.AsSpan(k * length, length));
         return tensor(values, [rows.Length, length]);
     }
 
-    private static void Scatter(float[] values, long[] rows, int length, float[] destination)
+    private static void Scatter(Tensor enhanced, long[] rows, int length, float[] destination)
     {
+        var values = enhanced.cpu().contiguous().data<float>();
+        if (Leading(rows))
+        {
+            values.CopyTo(destination.AsSpan(0, rows.Length * length));
+            return;
+        }
+        var flat = values.ToArray();
         for (int k = 0; k < rows.Length; k++)
-            values.AsSpan(k * length, length).CopyTo(destination.AsSpan((int)rows[k] * length, length));
+            flat.AsSpan(k * length, length).CopyTo(destination.AsSpan((int)rows[k] * length, length));
     }
 
     // FNV-1a over the seed, the pair and the bits of the row's two inputs: equal inputs, equal noise, in any batch.
