@@ -31,6 +31,8 @@ internal static class AvrBenchmark
         var train = context.Data.LoadFromAvqaDataset(data, "train");
         var mm = context.MissingModality();
         var prep = mm.FeaturizeQuestion().Append(mm.MapAnswerToLabel()).Fit(train);
+        // The peak so far after each stage (the high-water mark only grows): where the memory goes.
+        var peaks = new List<string> { $"data written and read: {PeakRssBytes() / 1e9:F2} GB" };
         var rows = new List<object>();
         ITransformer? model = null;
         foreach (int batch in batchSizes)
@@ -39,12 +41,15 @@ internal static class AvrBenchmark
             var rmm = mm.RmmGenerator(new RmmGeneratorOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = rmmSteps.Tick })
                 .Fit(prep.Transform(train));
             var recalled = rmm.Transform(prep.Transform(train));
+            peaks.Add($"batch {batch}, RMM trained: {PeakRssBytes() / 1e9:F2} GB");
             var aveSteps = new StepClock();
             var avr = mm.AvrDiffusion(new AvrDiffusionOptions { Epochs = 1, BatchSize = batch, StartStep = startStep, Seed = 1, StepProgress = aveSteps.Tick }).Fit(recalled);
+            peaks.Add($"batch {batch}, AVR trained: {PeakRssBytes() / 1e9:F2} GB");
             var answerSteps = new StepClock();
             var answerer = mm.AvqaTrainer(new AvqaTrainerOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = answerSteps.Tick })
                 .Fit(avr.Transform(recalled));
             model = prep.Append(rmm).Append(avr).Append(answerer);
+            peaks.Add($"batch {batch}, answerer trained: {PeakRssBytes() / 1e9:F2} GB");
             var row = new
             {
                 batch,
@@ -83,6 +88,7 @@ internal static class AvrBenchmark
             rows,
             audioMissingQuestionSeconds = Math.Round(latencies[latencies.Count / 2], 4),
             peakRssGb = Math.Round(PeakRssBytes() / 1e9, 2),
+            peakRssAfter = peaks,
             threads = Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "default",
             machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
         };
