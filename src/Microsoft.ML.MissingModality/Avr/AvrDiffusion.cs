@@ -70,11 +70,7 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
         AvrNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new AvrNetwork(config.ToNetworkConfig(), initialization);
-        var train = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
-            skipUnknownAnswers: false, completeRowsOnly: true);
-        var validation = _options.ValidationSet is null ? null
-            : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
-                skipUnknownAnswers: false, completeRowsOnly: true);
+        var (train, validation) = CompleteRowSources(input, binding, seed);
         network.to(device);
         FitStandardization(network, train, config.Shape, device);
         Info($"Training the AVR diffusion on {device}: T = {config.DiffusionSteps} ({config.Schedule}), {config.Prediction} prediction, width {config.Width}, {config.Blocks} blocks.");

@@ -38,6 +38,17 @@ public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer
 
     private protected torch.Device SelectDevice() => MLContextDevice.Select(Context);
 
+    /// <summary>
+    /// The batch sources of a component that learns from rows with both modalities (the recallers, the diffusion):
+    /// the training rows shuffled by the options, the validation set's in order; rows missing a modality are skipped.
+    /// </summary>
+    private protected (DataViewBatchSource Train, DataViewBatchSource? Validation) CompleteRowSources(IDataView input, FeatureBinding binding, int seed) =>
+        (new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
+            skipUnknownAnswers: false, completeRowsOnly: true),
+         _options.ValidationSet is null ? null
+            : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
+                skipUnknownAnswers: false, completeRowsOnly: true));
+
     private protected void Info(string message) => HostLog.Info(Context, ComponentName, message);
 
     private protected void Warning(string message) => HostLog.Warning(Context, ComponentName, message);

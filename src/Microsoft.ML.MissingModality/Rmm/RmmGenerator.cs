@@ -59,11 +59,7 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
         RmmNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new RmmNetwork(config.ToRmmConfig(), initialization);
-        var train = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
-            skipUnknownAnswers: false, completeRowsOnly: true);
-        var validation = _options.ValidationSet is null ? null
-            : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
-                skipUnknownAnswers: false, completeRowsOnly: true);
+        var (train, validation) = CompleteRowSources(input, binding, seed);
         network.to(device);
         InitializeSlots(network, train, seed, device);
         Info($"Training the RMM generator on {device}: {config.Slots} slots, {config.Addressing} addressing (scale {config.AddressingScale}{(config.LearnAddressingScale ? ", learned" : "")}), {config.Combination}.");

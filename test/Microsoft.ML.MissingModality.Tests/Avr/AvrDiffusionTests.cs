@@ -145,12 +145,12 @@ public sealed class AvrDiffusionTests : TempDirectoryTest
         var rows = TinyLinkedData.Rows(4, seed: 9);
         var scenarios = new[] { rows, TinyLinkedData.WithMissing(rows, audio: true, visual: false), TinyLinkedData.WithMissing(rows, audio: false, visual: true) }
             .SelectMany(r => r).ToList();
-        var before = Predict(context, model, scenarios);
+        var before = TinyLinkedData.Predict(context, model, scenarios);
 
         string path = Path.Combine(Root, "rmm-avr-avqa.zip");
         context.Model.Save(model, data.Schema, path);
         var fresh = new MLContext(seed: 42);
-        var afterLoad = Predict(fresh, fresh.Model.Load(path, out _), scenarios);
+        var afterLoad = TinyLinkedData.Predict(fresh, fresh.Model.Load(path, out _), scenarios);
         string input = Path.Combine(Root, "rows.json"), output = Path.Combine(Root, "predictions.json");
         File.WriteAllText(input, JsonSerializer.Serialize(scenarios.Select(r => new AvqaRow
         {
@@ -187,14 +187,4 @@ public sealed class AvrDiffusionTests : TempDirectoryTest
 
     private static List<Enhanced> Enhance(MLContext context, ITransformer model, List<TinyLinkedData.Row> rows) =>
         context.Data.CreateEnumerable<Enhanced>(model.Transform(context.Data.LoadFromEnumerable(rows)), reuseRowObject: false).ToList();
-
-    private static List<AvqaPrediction> Predict(MLContext context, ITransformer model, List<TinyLinkedData.Row> rows)
-    {
-        var engine = context.Model.CreatePredictionEngine<TinyLinkedData.Row, AvqaPrediction>(model);
-        return rows.Select(r =>
-        {
-            var p = engine.Predict(r);
-            return new AvqaPrediction { PredictedAnswer = p.PredictedAnswer, Score = p.Score.ToArray() };
-        }).ToList();
-    }
 }

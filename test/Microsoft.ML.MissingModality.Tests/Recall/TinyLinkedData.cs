@@ -73,6 +73,17 @@ internal static class TinyLinkedData
 
     public static IEstimator<ITransformer> Preprocessing(MLContext context) => Avqa.TinyAvqaData.Preprocessing(context);
 
+    /// <summary>Answers the rows one by one through a prediction engine over a pipeline ending in the answer text.</summary>
+    public static List<ModelProbe.AvqaPrediction> Predict(MLContext context, ITransformer model, List<Row> rows)
+    {
+        var engine = context.Model.CreatePredictionEngine<Row, ModelProbe.AvqaPrediction>(model);
+        return rows.Select(r =>
+        {
+            var p = engine.Predict(r);
+            return new ModelProbe.AvqaPrediction { PredictedAnswer = p.PredictedAnswer, Score = p.Score.ToArray() };
+        }).ToList();
+    }
+
     public static double Cosine(float[] a, float[] b)
     {
         double dot = 0, na = 0, nb = 0;

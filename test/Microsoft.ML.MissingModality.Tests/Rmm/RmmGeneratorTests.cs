@@ -83,13 +83,13 @@ public sealed class RmmGeneratorTests : TempDirectoryTest
         var rows = TinyLinkedData.Rows(4, seed: 9);
         var scenarios = new[] { rows, TinyLinkedData.WithMissing(rows, audio: true, visual: false), TinyLinkedData.WithMissing(rows, audio: false, visual: true) }
             .SelectMany(r => r).ToList();
-        var before = Predict(context, model, scenarios);
+        var before = TinyLinkedData.Predict(context, model, scenarios);
         Assert.IsFalse(before.Take(4).Select(p => p.Score).SequenceEqual(before.Skip(4).Take(4).Select(p => p.Score)), "audio-missing rows are answered differently");
 
         string path = Path.Combine(Root, "rmm-avqa.zip");
         context.Model.Save(model, data.Schema, path);
         var fresh = new MLContext(seed: 42);
-        var afterLoad = Predict(fresh, fresh.Model.Load(path, out _), scenarios);
+        var afterLoad = TinyLinkedData.Predict(fresh, fresh.Model.Load(path, out _), scenarios);
         for (int i = 0; i < scenarios.Count; i++)
         {
             Assert.AreEqual(before[i].PredictedAnswer, afterLoad[i].PredictedAnswer);
@@ -146,15 +146,5 @@ public sealed class RmmGeneratorTests : TempDirectoryTest
         var gpu = Run(new MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = false });
         for (int i = 0; i < cpu.Count; i++)
             FloatAssert.AreClose(cpu[i].RecalledAudio, gpu[i].RecalledAudio, 1e-3f);
-    }
-
-    private static List<AvqaPrediction> Predict(MLContext context, ITransformer model, List<TinyLinkedData.Row> rows)
-    {
-        var engine = context.Model.CreatePredictionEngine<TinyLinkedData.Row, AvqaPrediction>(model);
-        return rows.Select(r =>
-        {
-            var p = engine.Predict(r);
-            return new AvqaPrediction { PredictedAnswer = p.PredictedAnswer, Score = p.Score.ToArray() };
-        }).ToList();
     }
 }
