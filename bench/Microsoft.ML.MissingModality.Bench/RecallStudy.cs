@@ -23,7 +23,7 @@ namespace Microsoft.ML.MissingModality.Bench;
 public static class RecallStudy
 {
     public static void Run(string data, IReadOnlyList<string> recallers, int epochs, int rmmEpochs, int seed, bool recallOnly, string resultsPath,
-        IReadOnlyList<string>? enhanceSweep = null)
+        IReadOnlyList<string>? enhanceSweep = null, double recalledPairWeight = 1)
     {
         enhanceSweep ??= [];
         var context = new MLContext(seed: seed);
@@ -72,7 +72,7 @@ public static class RecallStudy
                 var answerClock = Stopwatch.StartNew();
                 var answerer = mm.AvqaTrainer(new AvqaTrainerOptions
                 {
-                    Epochs = epochs, Seed = seed, ValidationSet = chain.Transform(validation),
+                    Epochs = epochs, Seed = seed, ValidationSet = chain.Transform(validation), RecalledPairLossWeight = recalledPairWeight,
                     Progress = r => Console.Error.WriteLine($"  {name} answerer {r}"),
                 }).Fit(chain.Transform(train));
                 var model = chain.Append(answerer);

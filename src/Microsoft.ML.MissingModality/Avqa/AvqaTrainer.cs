@@ -65,7 +65,7 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
             : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
         Info($"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {answers.Length} answers" +
             (binding.HasEnhanced ? ", Eq. 8 with the AVR diffusion's enhanced pairs." : binding.HasRecalled ? $", Eq. 8 with recalled '{binding.RecalledAudioColumn}' and '{binding.RecalledVisualColumn}'." : "."));
-        using (var objective = new AvstObjective(network, seed))
+        using (var objective = new AvstObjective(network, seed, _options.RecalledPairLossWeight))
             Train(objective, train, validation, device, seed, input.GetRowCount());
         if (train.SkippedRows > 0)
             Warning($"{train.SkippedRows} training rows per epoch had no known answer and were skipped.");

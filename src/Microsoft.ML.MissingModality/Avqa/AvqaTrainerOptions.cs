@@ -40,6 +40,13 @@ public sealed class AvqaTrainerOptions : TorchComponentOptions
     /// <value>Default: true.</value>
     public bool UseEnhancedPairs { get; set; } = true;
 
+    /// <summary>
+    /// The weight of Eq. 8's two recalled terms (recalled audio with the real picture, real audio with the recalled
+    /// picture) against the real pair's term; training only, not saved with the model.
+    /// </summary>
+    /// <value>Default: 1 (Eq. 8 as printed).</value>
+    public double RecalledPairLossWeight { get; set; } = 1;
+
     /// <summary>Width of the hidden features.</summary>
     /// <value>Default: 512 (AVST).</value>
     public int HiddenSize { get; set; } = 512;
@@ -59,6 +66,8 @@ public sealed class AvqaTrainerOptions : TorchComponentOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(HiddenSize, 4, nameof(HiddenSize));
         if (!(Dropout >= 0 && Dropout < 1))
             throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Must lie in [0, 1).");
+        if (!(RecalledPairLossWeight >= 0) || !double.IsFinite(RecalledPairLossWeight))
+            throw new ArgumentOutOfRangeException(nameof(RecalledPairLossWeight), RecalledPairLossWeight, "Must be a non-negative finite number.");
         if (!(MatchingLossWeight >= 0) || !double.IsFinite(MatchingLossWeight))
             throw new ArgumentOutOfRangeException(nameof(MatchingLossWeight), MatchingLossWeight, "Must be a non-negative finite number.");
     }

@@ -16,11 +16,16 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
 {
     private readonly AvstNetwork _network;
     private readonly Generator _negatives;
+    private readonly double _recalledPairWeight;
 
-    public AvstObjective(AvstNetwork network, int seed)
+    /// <param name="network">The answerer.</param>
+    /// <param name="seed">Seeds the matching loss's negatives.</param>
+    /// <param name="recalledPairWeight">Weight of Eq. 8's two recalled terms against the real pair's (1 as printed).</param>
+    public AvstObjective(AvstNetwork network, int seed, double recalledPairWeight = 1)
     {
         _network = network;
         _negatives = new Generator((ulong)seed + 1);
+        _recalledPairWeight = recalledPairWeight;
     }
 
     public nn.Module Network => _network;
@@ -45,8 +50,8 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var recalledAudio = AnswerPair(batch, audioMissingPair, inputs, audio, q, device);
         var recalledVisual = AnswerPair(batch, visualMissingPair, inputs, audio, q, device);
         var loss = MaskedCrossEntropy(real, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device))
-            + MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
-            + MaskedCrossEntropy(recalledVisual, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device));
+            + (MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
+               + MaskedCrossEntropy(recalledVisual, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device))) * _recalledPairWeight;
         if (MatchingLoss(batch, real, device) is { } matching)
             loss = loss + matching * _network.Config.MatchingLossWeight;
         return new BatchResult(loss, correct, batch.Count);

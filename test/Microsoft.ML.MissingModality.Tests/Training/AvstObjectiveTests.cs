@@ -56,6 +56,24 @@ public sealed class AvstObjectiveTests
     }
 
     [TestMethod]
+    public void TrainStep_RecalledPairWeight_ScalesOnlyTheRecalledTerms()
+    {
+        using var scope = NewDisposeScope();
+        var config = AvstTestData.Config() with { Dropout = 0, MatchingLossWeight = 0 };
+        var network = new AvstNetwork(config, new Generator(1));
+        var batch = Batch(config, withRecalled: true);
+        float Loss(double weight)
+        {
+            using var objective = new AvstObjective(network, seed: 1, recalledPairWeight: weight);
+            return objective.TrainStep(batch, CPU).Loss!.item<float>();
+        }
+
+        float realOnly = Loss(0), full = Loss(1), quarter = Loss(0.25);
+        Assert.AreEqual(realOnly + 0.25f * (full - realOnly), quarter, 1e-5);
+        Assert.IsGreaterThan(realOnly, full);
+    }
+
+    [TestMethod]
     public void TrainStep_NoRecalledColumns_IsAvstLossOnTheZeroFilledPair()
     {
         using var scope = NewDisposeScope();
