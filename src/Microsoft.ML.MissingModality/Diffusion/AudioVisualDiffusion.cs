@@ -70,8 +70,9 @@ internal sealed class AudioVisualDiffusion
         var (a0, v0) = Network.Standardize(FoldAudio(audio), FoldVisual(visual));
         var (a, v) = (a0, v0);
         int first = settings.StartStep == 0 ? Scheduler.Steps - 1 : settings.StartStep - 1;
-        // One noise draw per row for the start and for re-noising the kept real part (deterministic across steps).
-        var (audioStartNoise, visualStartNoise) = Noise(a0, v0, rowNoise);
+        // One noise draw per row for the start and for re-noising the kept real part (deterministic across steps);
+        // S = 0 without a kept part needs none (a full-size draw per batch, on the scoring path).
+        var (audioStartNoise, visualStartNoise) = settings.StartStep > 0 || settings.KeepRealModality ? Noise(a0, v0, rowNoise) : (a0, v0);
         if (settings.StartStep > 0)
         {
             a = Scheduler.AddNoise(a0, audioStartNoise, Repeat(first, a0));
