@@ -1,6 +1,7 @@
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Baselines;
+using Microsoft.ML.MissingModality.Joint;
 using Microsoft.ML.MissingModality.Recall;
 using Microsoft.ML.MissingModality.Rmm;
 using Microsoft.ML.MissingModality.Scenarios;
@@ -71,6 +72,21 @@ public sealed class MissingModalityCatalog
 
     /// <summary>The AVR diffusion, configured by <paramref name="options"/>.</summary>
     public AvrDiffusion AvrDiffusion(AvrDiffusionOptions options) => new(Context, options);
+
+    /// <summary>
+    /// The paper's joint training: the RMM generator, the AVR diffusion and the AVST answerer trained at once on
+    /// L_total = L_avqa + λ1 L_rmmr + λ2 L_ave, the answer loss reaching the generator and the diffusion. Yields the
+    /// staged pipeline's three transformers as one chain. Put it after the question and answer transforms.
+    /// </summary>
+    /// <param name="epochs">Passes over the training rows.</param>
+    /// <param name="batchSize">Rows per step (the paper: 4; AVST: 64).</param>
+    /// <param name="recallLossWeight">λ1, the weight of the generator's RMMR loss (the paper: 1).</param>
+    /// <param name="diffusionLossWeight">λ2, the weight of the diffusion's AVE loss (the paper: 1).</param>
+    public JointTrainer JointTrainer(int epochs = 30, int batchSize = 64, double recallLossWeight = 1, double diffusionLossWeight = 1) =>
+        JointTrainer(new JointTrainerOptions { Epochs = epochs, BatchSize = batchSize, RecallLossWeight = recallLossWeight, DiffusionLossWeight = diffusionLossWeight });
+
+    /// <summary>The joint training, configured by <paramref name="options"/> (see <see cref="JointTrainerOptions.Paper"/> for the paper's setting).</summary>
+    public JointTrainer JointTrainer(JointTrainerOptions options) => new(Context, options);
 
     /// <summary>
     /// A simple recaller with the RMM generator's output contract (<c>RecalledAudio</c>, <c>RecalledVisual</c>): zero

@@ -43,34 +43,47 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
     public override AvqaTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames);
-        string[] answers = AnswerNames(input.Schema, _options.LabelColumnName);
-        if (_options.ValidationSet is { } validationSet)
-        {
-            binding.CheckCompatible(validationSet.Schema);
-            if (!AnswerNames(validationSet.Schema, _options.LabelColumnName).SequenceEqual(answers))
-                throw new ArgumentOutOfRangeException(nameof(AvqaTrainerOptions.ValidationSet),
-                    $"The validation set's label column '{_options.LabelColumnName}' uses another answer dictionary; transform it with the pipeline fitted on the training data.");
-        }
-
         int seed = ResolveSeed();
         var device = SelectDevice();
-        var config = binding.ToAvstConfig(_options.HiddenSize, _options.Dropout, _options.MatchingLossWeight, answers.Length);
-        AvstNetwork network;
-        using (var initialization = new torch.Generator((ulong)seed))
-            network = new AvstNetwork(config, initialization);
+        var prepared = Prepare(input.Schema, seed);
+        var (binding, config, network) = (prepared.Binding, prepared.Network.Config, prepared.Network);
+        if (_options.ValidationSet is { } validationSet)
+            binding.CheckCompatible(validationSet.Schema);
         var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null,
             skipUnknownAnswers: true, _options.VideoIdColumnName);
         var validation = _options.ValidationSet is null ? null
             : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
-        Info($"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {answers.Length} answers" +
+        Info($"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {prepared.Answers.Length} answers" +
             (binding.HasEnhanced ? ", Eq. 8 with the AVR diffusion's enhanced pairs." : binding.HasRecalled ? $", Eq. 8 with recalled '{binding.RecalledAudioColumn}' and '{binding.RecalledVisualColumn}'." : "."));
-        using (var objective = new AvstObjective(network, seed, _options.RecalledPairLossWeight))
+        using (var objective = CreateObjective(prepared, seed))
             Train(objective, train, validation, device, seed, input.GetRowCount());
         if (train.SkippedRows > 0)
             Warning($"{train.SkippedRows} training rows per epoch had no known answer and were skipped.");
-        return new AvqaTransformer(Context, binding, answers, network, _options.BatchSize);
+        return CreateTransformer(prepared);
     }
+
+    /// <summary>
+    /// Everything before training: the binding read off <paramref name="schema"/> (recalled and enhanced columns
+    /// included when present), the answer texts, and the initialised network; the validation set's answer dictionary
+    /// is checked against the training one.
+    /// </summary>
+    internal PreparedAvqa Prepare(DataViewSchema schema, int seed)
+    {
+        var binding = FeatureBinding.FromSchema(schema, _options.ColumnNames);
+        string[] answers = AnswerNames(schema, _options.LabelColumnName);
+        if (_options.ValidationSet is { } validationSet && !AnswerNames(validationSet.Schema, _options.LabelColumnName).SequenceEqual(answers))
+            throw new ArgumentOutOfRangeException(nameof(AvqaTrainerOptions.ValidationSet),
+                $"The validation set's label column '{_options.LabelColumnName}' uses another answer dictionary; transform it with the pipeline fitted on the training data.");
+        var config = binding.ToAvstConfig(_options.HiddenSize, _options.Dropout, _options.MatchingLossWeight, answers.Length);
+        using var initialization = new torch.Generator((ulong)seed);
+        return new PreparedAvqa(binding, answers, new AvstNetwork(config, initialization));
+    }
+
+    /// <summary>The answerer's objective (AVST's loss, or Eq. 8 with substitute pairs).</summary>
+    internal AvstObjective CreateObjective(PreparedAvqa prepared, int seed) => new(prepared.Network, seed, _options.RecalledPairLossWeight);
+
+    /// <summary>The transformer over a prepared (and trained) answerer.</summary>
+    internal AvqaTransformer CreateTransformer(PreparedAvqa prepared) => new(Context, prepared.Binding, prepared.Answers, prepared.Network, _options.BatchSize);
 
     /// <summary>The input shape plus <c>Score</c> and <c>PredictedLabel</c>.</summary>
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -91,7 +104,7 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
             SchemaShapeColumns.Scalar(AvqaTransformer.PredictedLabelColumnName, NumberDataViewType.UInt32, isKey: true, names));
     }
 
-    private static string[] AnswerNames(DataViewSchema schema, string labelColumn)
+    internal static string[] AnswerNames(DataViewSchema schema, string labelColumn)
     {
         var column = schema.GetColumnOrNull(labelColumn)
             ?? throw new ArgumentOutOfRangeException(nameof(schema),
@@ -106,3 +119,6 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
         return texts.Length == (int)key.Count ? texts : Enumerable.Range(1, (int)key.Count).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 }
+
+/// <summary>An answerer ready to train: how it reads its inputs, its answer texts and the initialised network.</summary>
+internal sealed record PreparedAvqa(FeatureBinding Binding, string[] Answers, AvstNetwork Network);

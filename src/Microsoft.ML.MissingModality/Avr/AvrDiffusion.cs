@@ -43,17 +43,38 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
     public override AvrTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames);
-        if (!binding.HasRecalled)
-            throw new ArgumentOutOfRangeException(nameof(input),
-                $"The AVR diffusion enhances recalled features, but the input has no '{_options.RecalledAudioColumnName}' and '{_options.RecalledVisualColumnName}' columns: put a recaller (RmmGenerator, or RecallBaseline) before it.");
-        if (_options.ValidationSet is { } validationSet)
-            binding.CheckCompatible(validationSet.Schema);
         int seed = ResolveSeed();
+        var device = SelectDevice();
+        var prepared = Prepare(input.Schema, input, seed, device);
+        var config = prepared.Config;
+        Info($"Training the AVR diffusion on {device}: T = {config.DiffusionSteps} ({config.Schedule}), {config.Prediction} prediction, width {config.Width}, {config.Blocks} blocks.");
+        using var objective = new AveObjective(prepared.Diffusion, config.Shape, seed);
+        Train(objective, prepared.Train, prepared.Validation, device, seed, input.GetRowCount());
+        if (prepared.Train.SkippedRows > 0)
+            Info($"{prepared.Train.SkippedRows} training rows per epoch lack a modality; the diffusion learns from the others.");
+        return CreateTransformer(prepared);
+    }
+
+    /// <summary>
+    /// Everything before training: the binding read off <paramref name="schema"/> (which must carry the recalled
+    /// columns), the config, the network with its standardisation fitted on the complete rows of
+    /// <paramref name="data"/>, and the complete-row batch sources over <paramref name="data"/>. The sources read only
+    /// the real pair, so the recaller upstream is not run for training. A joint training passes the raw rows as
+    /// <paramref name="data"/> and the recaller's output schema as <paramref name="schema"/>.
+    /// </summary>
+    internal PreparedAvr Prepare(DataViewSchema schema, IDataView data, int seed, torch.Device device)
+    {
+        var binding = FeatureBinding.FromSchema(schema, _options.ColumnNames);
+        if (!binding.HasRecalled)
+            throw new ArgumentOutOfRangeException("input",
+                $"The AVR diffusion enhances recalled features, but the input has no '{_options.RecalledAudioColumnName}' and '{_options.RecalledVisualColumnName}' columns: put a recaller (RmmGenerator, or RecallBaseline) before it.");
+        var realPair = binding with { RecalledAudioColumn = null, RecalledVisualColumn = null };
+        if (_options.ValidationSet is { } validationSet)
+            realPair.CheckCompatible(validationSet.Schema);
         var config = new AvrModelConfig
         {
-            AudioDimensions = [.. ((VectorDataViewType)input.Schema[_options.AudioColumnName].Type).Dimensions],
-            VisualDimensions = [.. ((VectorDataViewType)input.Schema[_options.VisualColumnName].Type).Dimensions],
+            AudioDimensions = [.. ((VectorDataViewType)schema[_options.AudioColumnName].Type).Dimensions],
+            VisualDimensions = [.. ((VectorDataViewType)schema[_options.VisualColumnName].Type).Dimensions],
             Width = _options.Width,
             Blocks = _options.Blocks,
             DiffusionSteps = _options.DiffusionSteps,
@@ -66,20 +87,18 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
             NoiseSeed = seed,
         };
         var scheduler = CreateScheduler(config);
-        var device = SelectDevice();
         AvrNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new AvrNetwork(config.ToNetworkConfig(), initialization);
-        var (train, validation) = CompleteRowSources(input, binding, seed);
+        var (train, validation) = CompleteRowSources(data, realPair, seed);
         network.to(device);
         FitStandardization(network, train, config.Shape, device);
-        Info($"Training the AVR diffusion on {device}: T = {config.DiffusionSteps} ({config.Schedule}), {config.Prediction} prediction, width {config.Width}, {config.Blocks} blocks.");
-        using var objective = new AveObjective(new AudioVisualDiffusion(network, scheduler, config.Prediction), config.Shape, seed);
-        Train(objective, train, validation, device, seed, input.GetRowCount());
-        if (train.SkippedRows > 0)
-            Info($"{train.SkippedRows} training rows per epoch lack a modality; the diffusion learns from the others.");
-        return new AvrTransformer(Context, binding, config, network, _options.EnhancedColumns, _options.BatchSize);
+        return new PreparedAvr(binding, config, network, new AudioVisualDiffusion(network, scheduler, config.Prediction), train, validation);
     }
+
+    /// <summary>The transformer over a prepared (and trained) diffusion.</summary>
+    internal AvrTransformer CreateTransformer(PreparedAvr prepared) =>
+        new(Context, prepared.Binding, prepared.Config, prepared.Network, _options.EnhancedColumns, _options.BatchSize);
 
     /// <inheritdoc/>
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -139,3 +158,7 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
         return (mean.to_type(torch.ScalarType.Float32), variance.sqrt().to_type(torch.ScalarType.Float32));
     }
 }
+
+/// <summary>An AVR diffusion ready to train: its binding (recalled columns included), saved config, network, diffusion and batch sources.</summary>
+internal sealed record PreparedAvr(FeatureBinding Binding, AvrModelConfig Config, AvrNetwork Network, AudioVisualDiffusion Diffusion,
+    DataViewBatchSource Train, DataViewBatchSource? Validation);

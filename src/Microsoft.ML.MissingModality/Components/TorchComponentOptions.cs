@@ -104,6 +104,27 @@ public abstract class TorchComponentOptions
             throw new ArgumentException("Early stopping needs a ValidationSet to watch.", nameof(EarlyStoppingPatience));
     }
 
+    /// <summary>
+    /// A copy of these options that reads the input columns of <paramref name="inputs"/> and trains with its seed: a
+    /// joint training runs its components on its own input, without changing the options the user gave it.
+    /// </summary>
+    internal TOptions ReadingInputsOf<TOptions>(TorchComponentOptions inputs, int seed) where TOptions : TorchComponentOptions
+    {
+        var copy = (TOptions)MemberwiseClone();
+        copy.QuestionColumnName = inputs.QuestionColumnName;
+        copy.AudioColumnName = inputs.AudioColumnName;
+        copy.VisualColumnName = inputs.VisualColumnName;
+        copy.AudioMissingColumnName = inputs.AudioMissingColumnName;
+        copy.VisualMissingColumnName = inputs.VisualMissingColumnName;
+        copy.MaxQuestionTokens = inputs.MaxQuestionTokens;
+        copy.Seed = seed;
+        copy.ValidationSet = null;
+        copy.EarlyStoppingPatience = null;
+        copy.Progress = null;
+        copy.StepProgress = null;
+        return copy;
+    }
+
     internal virtual FeatureColumnNames ColumnNames => new(AudioColumnName, VisualColumnName, QuestionColumnName,
         AudioMissingColumnName, VisualMissingColumnName, RecalledAudio: "", RecalledVisual: "", MaxQuestionTokens);
 }

@@ -62,17 +62,32 @@ internal sealed class AudioVisualDiffusion
     /// <param name="rowNoise">One seeded generator per row: every draw for row i comes from generator i, so the result does not depend on batching.</param>
     public (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, EnhancementSettings settings, RealPart realPart, IReadOnlyList<Generator> rowNoise)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.StartStep);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.StartStep, Scheduler.Steps);
         if (rowNoise.Count != audio.shape[0])
             throw new ArgumentException($"{rowNoise.Count} noise generators for {audio.shape[0]} rows.", nameof(rowNoise));
+        return Enhance(audio, visual, settings, realPart, (a, v) => Noise(a, v, rowNoise));
+    }
+
+    /// <summary>
+    /// <see cref="Enhance(Tensor, Tensor, EnhancementSettings, RealPart, IReadOnlyList{Generator})"/> with every draw
+    /// from one generator (training: the result depends on the batch, which does not matter there). Differentiable
+    /// outside no_grad: the answer loss of a joint training reaches the denoiser and the inputs through it.
+    /// </summary>
+    public (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, EnhancementSettings settings, RealPart realPart, Generator noise) =>
+        Enhance(audio, visual, settings, realPart, (a, v) => (randn(a.shape, generator: noise).to(a.device), randn(v.shape, generator: noise).to(v.device)));
+
+    // The reverse process with noise shaped like the folded pair from drawNoise.
+    private (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, EnhancementSettings settings, RealPart realPart,
+        Func<Tensor, Tensor, (Tensor Audio, Tensor Visual)> drawNoise)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.StartStep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.StartStep, Scheduler.Steps);
         using var scope = NewDisposeScope();
         var (a0, v0) = Network.Standardize(FoldAudio(audio), FoldVisual(visual));
         var (a, v) = (a0, v0);
         int first = settings.StartStep == 0 ? Scheduler.Steps - 1 : settings.StartStep - 1;
         // One noise draw per row for the start and for re-noising the kept real part (deterministic across steps);
         // S = 0 without a kept part needs none (a full-size draw per batch, on the scoring path).
-        var (audioStartNoise, visualStartNoise) = settings.StartStep > 0 || settings.KeepRealModality ? Noise(a0, v0, rowNoise) : (a0, v0);
+        var (audioStartNoise, visualStartNoise) = settings.StartStep > 0 || settings.KeepRealModality ? drawNoise(a0, v0) : (a0, v0);
         if (settings.StartStep > 0)
         {
             a = Scheduler.AddNoise(a0, audioStartNoise, Repeat(first, a0));
@@ -90,7 +105,7 @@ internal sealed class AudioVisualDiffusion
             }
             else
             {
-                var (audioNoise, visualNoise) = t > 0 ? Noise(a, v, rowNoise) : (null, null);
+                var (audioNoise, visualNoise) = t > 0 ? drawNoise(a, v) : (null, null);
                 nextAudio = Scheduler.Step(audioPrediction, t, a, Prediction, audioNoise, settings.ClampOriginal);
                 nextVisual = Scheduler.Step(visualPrediction, t, v, Prediction, visualNoise, settings.ClampOriginal);
             }

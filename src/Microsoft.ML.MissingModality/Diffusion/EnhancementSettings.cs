@@ -1,7 +1,7 @@
 namespace Microsoft.ML.MissingModality.Diffusion;
 
 /// <summary>
-/// How <see cref="AudioVisualDiffusion.Enhance"/> takes a pair through the reverse process.
+/// How <see cref="AudioVisualDiffusion.Enhance(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, EnhancementSettings, RealPart, IReadOnlyList{TorchSharp.torch.Generator})"/> takes a pair through the reverse process.
 /// </summary>
 /// <param name="StartStep">S in 0..T: with S &gt; 0 the pair is noised to step S and denoised through S steps; with S = 0 it is taken through all T steps un-noised (the public code).</param>
 /// <param name="Sampler">DDPM (noise at every step) or DDIM (deterministic).</param>

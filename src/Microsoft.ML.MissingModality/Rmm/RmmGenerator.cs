@@ -38,6 +38,29 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
     public override RecallTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        int seed = ResolveSeed();
+        var device = SelectDevice();
+        var prepared = Prepare(input, seed, device);
+        var (config, network) = (prepared.Config, prepared.Network);
+        Info($"Training the RMM generator on {device}: {config.Slots} slots, {config.Addressing} addressing (scale {config.AddressingScale}{(config.LearnAddressingScale ? ", learned" : "")}), {config.Combination}.");
+        Train(new RmmObjective(network), prepared.Train, prepared.Validation, device, seed, input.GetRowCount());
+        if (prepared.Train.SkippedRows > 0)
+            Info($"{prepared.Train.SkippedRows} training rows per epoch lack a modality; the generator learns from the others.");
+        if (config.LearnAddressingScale)
+        {
+            var (byVisual, byAudio, byQuestion) = network.AddressingScales;
+            Info(FormattableString.Invariant($"Learned addressing scales: by visual {byVisual:G4}, by audio {byAudio:G4}, by question {byQuestion:G4}."));
+        }
+        return CreateTransformer(prepared);
+    }
+
+    /// <summary>
+    /// Everything before training: the binding and config read off <paramref name="input"/>, the network with its
+    /// slots set from the first complete training batch, and the complete-row batch sources. A joint training
+    /// prepares the generator the same way and trains it with the other networks.
+    /// </summary>
+    internal PreparedRmm Prepare(IDataView input, int seed, torch.Device device)
+    {
         var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames, readRecalled: false);
         if (_options.ValidationSet is { } validationSet)
             binding.CheckCompatible(validationSet.Schema);
@@ -53,27 +76,18 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
             VocabularySize = binding.QuestionIsTokens ? binding.VocabularySize : 0,
             QuestionVectorSize = binding.QuestionIsTokens ? 0 : binding.QuestionLength,
         };
-
-        int seed = ResolveSeed();
-        var device = SelectDevice();
         RmmNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new RmmNetwork(config.ToRmmConfig(), initialization);
         var (train, validation) = CompleteRowSources(input, binding, seed);
         network.to(device);
         InitializeSlots(network, train, seed, device);
-        Info($"Training the RMM generator on {device}: {config.Slots} slots, {config.Addressing} addressing (scale {config.AddressingScale}{(config.LearnAddressingScale ? ", learned" : "")}), {config.Combination}.");
-        var objective = new RmmObjective(network);
-        Train(objective, train, validation, device, seed, input.GetRowCount());
-        if (train.SkippedRows > 0)
-            Info($"{train.SkippedRows} training rows per epoch lack a modality; the generator learns from the others.");
-        if (config.LearnAddressingScale)
-        {
-            var (byVisual, byAudio, byQuestion) = network.AddressingScales;
-            Info(FormattableString.Invariant($"Learned addressing scales: by visual {byVisual:G4}, by audio {byAudio:G4}, by question {byQuestion:G4}."));
-        }
-        return new RecallTransformer(Context, binding, config, network, _options.RecalledAudioColumnName, _options.RecalledVisualColumnName, _options.BatchSize);
+        return new PreparedRmm(binding, config, network, train, validation);
     }
+
+    /// <summary>The transformer over a prepared (and trained) generator.</summary>
+    internal RecallTransformer CreateTransformer(PreparedRmm prepared) => new(Context, prepared.Binding, prepared.Config, prepared.Network,
+        _options.RecalledAudioColumnName, _options.RecalledVisualColumnName, _options.BatchSize);
 
     /// <inheritdoc/>
     public override SchemaShape GetOutputSchema(SchemaShape inputSchema) => RecallOutput.OutputSchema(inputSchema,
@@ -90,3 +104,6 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
         network.InitializeSlotsFromData(audio, visual, BatchTensors.Question(first, device), generator);
     }
 }
+
+/// <summary>An RMM generator ready to train: how it reads its inputs, its saved config, the network, its batch sources.</summary>
+internal sealed record PreparedRmm(FeatureBinding Binding, RecallModelConfig Config, RmmNetwork Network, DataViewBatchSource Train, DataViewBatchSource? Validation);

@@ -32,7 +32,13 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
 
     public string MetricName => EpochReport.AccuracyMetric;
 
-    public BatchResult TrainStep(TrainingBatch batch, Device device)
+    public BatchResult TrainStep(TrainingBatch batch, Device device) => TrainStep(batch, device, ArrayPairs(batch, device));
+
+    /// <summary>
+    /// The loss of a batch whose substitute pairs are given as tensors (<paramref name="pairs"/>; null: AVST's loss):
+    /// a joint training computes them in the same graph, so that Eq. 8's gradient reaches the networks that made them.
+    /// </summary>
+    public BatchResult TrainStep(TrainingBatch batch, Device device, SubstitutePairs? pairs)
     {
         var inputs = BatchTensors.Inputs(batch, _network.Config, device);
         var labels = BatchTensors.Labels(batch, device);
@@ -41,14 +47,14 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var real = _network.Answer(audio, inputs.Visual, q);
         long correct = real.Logits.argmax(1).eq(labels).sum().item<long>();
 
-        if (batch.AudioMissingPair is not { } audioMissingPair || batch.VisualMissingPair is not { } visualMissingPair)
+        if (pairs is not { } substitutes)
         {
-            var pairs = AvstNetwork.DrawNegatives(new ArraySegment<long>(batch.VideoKeys, 0, batch.Count), _negatives).to(device);
-            return new BatchResult(_network.Loss(real, labels, pairs), correct, batch.Count);
+            var negatives = AvstNetwork.DrawNegatives(new ArraySegment<long>(batch.VideoKeys, 0, batch.Count), _negatives).to(device);
+            return new BatchResult(_network.Loss(real, labels, negatives), correct, batch.Count);
         }
 
-        var recalledAudio = AnswerPair(batch, audioMissingPair, inputs, audio, q, device);
-        var recalledVisual = AnswerPair(batch, visualMissingPair, inputs, audio, q, device);
+        var recalledAudio = AnswerPair(substitutes.AudioMissing, inputs, audio, q);
+        var recalledVisual = AnswerPair(substitutes.VisualMissing, inputs, audio, q);
         var loss = MaskedCrossEntropy(real, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device))
             + (MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
                + MaskedCrossEntropy(recalledVisual, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device))) * _recalledPairWeight;
@@ -62,36 +68,45 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
     /// (real pair, recalled audio, recalled visual), so that the epoch kept is good in every scenario, not only with
     /// complete inputs.
     /// </summary>
-    public (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device)
+    public (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device) => Evaluate(batch, device, ArrayPairs(batch, device));
+
+    /// <summary><see cref="Evaluate(TrainingBatch, Device)"/> with the substitute pairs given as tensors.</summary>
+    public (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device, SubstitutePairs? pairs)
     {
         var inputs = BatchTensors.Inputs(batch, _network.Config, device);
         var labels = BatchTensors.Labels(batch, device);
         var q = _network.EncodeQuestion(inputs);
         var audio = _network.EncodeAudio(inputs.Audio);
-        if (batch.AudioMissingPair is not { } audioMissingPair || batch.VisualMissingPair is not { } visualMissingPair)
+        if (pairs is not { } substitutes)
             return (Correct(_network.Answer(audio, inputs.Visual, q), labels).sum().item<float>(), batch.Count);
 
         var complete = BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device);
         var hasVisual = BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device);
         var hasAudio = BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device);
         var correct = Correct(_network.Answer(audio, inputs.Visual, q), labels) * complete
-            + Correct(AnswerPair(batch, audioMissingPair, inputs, audio, q, device), labels) * hasVisual
-            + Correct(AnswerPair(batch, visualMissingPair, inputs, audio, q, device), labels) * hasAudio;
+            + Correct(AnswerPair(substitutes.AudioMissing, inputs, audio, q), labels) * hasVisual
+            + Correct(AnswerPair(substitutes.VisualMissing, inputs, audio, q), labels) * hasAudio;
         var combinations = (complete + hasVisual + hasAudio).clamp_min(1);
         return ((correct / combinations).sum().item<float>(), batch.Count);
     }
 
     public void Dispose() => _negatives.Dispose();
 
-    // Answers from a substitute pair; a part that is the real modality reuses the real pass's tensors (and audio encoding).
-    private AvstOutput AnswerPair(TrainingBatch batch, (float[] Audio, float[] Visual) pair, AvstBatch real, Tensor realAudio, Tensor q, Device device)
+    // The batch's own substitute pairs (recalled or enhanced arrays); a part that is the real modality stays null.
+    private SubstitutePairs? ArrayPairs(TrainingBatch batch, Device device)
     {
-        var audio = ReferenceEquals(pair.Audio, batch.Audio) ? realAudio
-            : _network.EncodeAudio(AvstBatch.ReshapeAudio(BatchTensors.Rows(pair.Audio, batch.Count, batch.AudioLength, device), _network.Config));
-        var visual = ReferenceEquals(pair.Visual, batch.Visual) ? real.Visual
-            : AvstBatch.ReshapeVisual(BatchTensors.Rows(pair.Visual, batch.Count, batch.VisualLength, device), _network.Config);
-        return _network.Answer(audio, visual, q);
+        if (batch.AudioMissingPair is not { } audioMissing || batch.VisualMissingPair is not { } visualMissing)
+            return null;
+        Tensor? Audio(float[] values) => ReferenceEquals(values, batch.Audio) ? null
+            : AvstBatch.ReshapeAudio(BatchTensors.Rows(values, batch.Count, batch.AudioLength, device), _network.Config);
+        Tensor? Visual(float[] values) => ReferenceEquals(values, batch.Visual) ? null
+            : AvstBatch.ReshapeVisual(BatchTensors.Rows(values, batch.Count, batch.VisualLength, device), _network.Config);
+        return new SubstitutePairs((Audio(audioMissing.Audio), Visual(audioMissing.Visual)), (Audio(visualMissing.Audio), Visual(visualMissing.Visual)));
     }
+
+    // Answers from a substitute pair; a part that is the real modality (null) reuses the real pass's tensors (and audio encoding).
+    private AvstOutput AnswerPair((Tensor? Audio, Tensor? Visual) pair, AvstBatch real, Tensor realAudio, Tensor q) =>
+        _network.Answer(pair.Audio is null ? realAudio : _network.EncodeAudio(pair.Audio), pair.Visual ?? real.Visual, q);
 
     private static Tensor Correct(AvstOutput output, Tensor labels) => output.Logits.argmax(1).eq(labels).to_type(ScalarType.Float32);
 
@@ -116,3 +131,9 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         return _network.MatchingLoss(subset, pairs);
     }
 }
+
+/// <summary>
+/// What Eq. 8 answers a row without its audio from, and a row without its picture from: raw audio <c>[B, T, A]</c>
+/// and maps <c>[B, T, C, P]</c>; a null part is the real modality.
+/// </summary>
+internal readonly record struct SubstitutePairs((Tensor? Audio, Tensor? Visual) AudioMissing, (Tensor? Audio, Tensor? Visual) VisualMissing);

@@ -16,6 +16,12 @@ internal interface ITrainingObjective
     string MetricName { get; }
 
     /// <summary>
+    /// Parameter groups with learning rates of their own, as multiples of the schedule's (a joint training gives each
+    /// network its component's rate); null: one group, all of <see cref="Network"/>'s parameters.
+    /// </summary>
+    IReadOnlyList<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double LearningRateFactor)>? ParameterGroups => null;
+
+    /// <summary>
     /// The loss of one training batch (called in train mode, inside the step's dispose scope), the sum of the batch's
     /// metric and the rows it counts. A null loss means the batch has nothing to learn from (no step is taken).
     /// </summary>
@@ -26,4 +32,11 @@ internal interface ITrainingObjective
 }
 
 /// <summary>What one training batch gave: the loss to minimise (or null), the metric sum and the rows counted.</summary>
-internal readonly record struct BatchResult(Tensor? Loss, double MetricSum, int Rows);
+internal readonly record struct BatchResult(Tensor? Loss, double MetricSum, int Rows)
+{
+    /// <summary>
+    /// Computes the gradients in place of <c>Loss.backward()</c>, for an objective whose terms must reach only some
+    /// parameters (a stopped gradient that a detach cannot express); <see cref="Loss"/> is then only reported.
+    /// </summary>
+    public Action? Backward { get; init; }
+}

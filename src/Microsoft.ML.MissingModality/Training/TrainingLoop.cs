@@ -19,7 +19,7 @@ internal static class TrainingLoop
         // Dropout draws from libtorch's global generator (TorchSharp's dropout takes none): seed it for repeatability.
         random.manual_seed(schedule.Seed);
         network.to(device);
-        using var optimizer = optim.Adam(network.parameters(), schedule.LearningRate);
+        using var optimizer = CreateOptimizer(objective, schedule.LearningRate);
         var scheduler = optim.lr_scheduler.StepLR(optimizer, schedule.LearningRateStepEpochs, schedule.LearningRateDecay);
 
         double bestScore = double.NegativeInfinity;
@@ -102,7 +102,10 @@ internal static class TrainingLoop
             if (result.Loss is null || result.Rows == 0)
                 continue;
             optimizer.zero_grad();
-            result.Loss.backward();
+            if (result.Backward is { } backward)
+                backward();
+            else
+                result.Loss.backward();
             optimizer.step();
 
             float stepLoss = result.Loss.item<float>();
@@ -116,6 +119,13 @@ internal static class TrainingLoop
         if (rows == 0)
             throw new InvalidDataException("The training data has no rows this component can learn from (rows with a known answer, or with both modalities).");
         return (lossSum / rows, metricSum / rows);
+    }
+
+    private static optim.Optimizer CreateOptimizer(ITrainingObjective objective, double learningRate)
+    {
+        if (objective.ParameterGroups is not { } groups)
+            return optim.Adam(objective.Network.parameters(), learningRate);
+        return optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, lr: learningRate * g.LearningRateFactor)), learningRate);
     }
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module module, Dictionary<string, Tensor>? previous)

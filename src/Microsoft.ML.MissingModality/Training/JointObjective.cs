@@ -1,0 +1,127 @@
+using Microsoft.ML.MissingModality.Diffusion;
+using Microsoft.ML.MissingModality.Modeling;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Training;
+
+/// <summary>
+/// The paper's total loss (Sec. 3.3): L_total = L_avqa + λ1 L_rmmr + λ2 L_ave in one graph. Per batch the generator
+/// recalls both modalities from the real rows, the diffusion (if any) enhances the two (recalled, real) pairs, and the
+/// answerer's Eq. 8 is taken on them (<see cref="AvstObjective"/>); RMMR and AVE are taken on the complete rows. The
+/// answer loss reaches the generator and the diffusion unless <see cref="JointLossSettings"/> stops it. The metric is
+/// the answerer's (mean accuracy over the combinations each row has). No ML.NET types.
+/// </summary>
+internal sealed class JointObjective : ITrainingObjective, IDisposable
+{
+    private readonly JointNetworks _networks;
+    private readonly AvstObjective _answerer;
+    private readonly AudioVisualDiffusion? _diffusion;
+    private readonly EnhancementSettings? _enhancement;
+    private readonly JointLossSettings _settings;
+    private readonly int _seed;
+    private readonly Generator _enhancementNoise;
+    private readonly Generator _diffusionNoise;
+
+    public JointObjective(RmmNetwork recall, AudioVisualDiffusion? diffusion, EnhancementSettings? enhancement, AvstObjective answerer,
+        AvstNetwork answererNetwork, JointLossSettings settings, int seed)
+    {
+        if ((diffusion is null) != (enhancement is null))
+            throw new ArgumentException("A diffusion needs its enhancement settings, and only a diffusion has them.", nameof(enhancement));
+        _networks = new JointNetworks(recall, diffusion?.Network, answererNetwork);
+        _answerer = answerer;
+        _diffusion = diffusion;
+        _enhancement = enhancement;
+        _settings = settings;
+        _seed = seed;
+        _enhancementNoise = new Generator((ulong)seed + 5);
+        _diffusionNoise = new Generator((ulong)seed + 3);
+    }
+
+    public nn.Module Network => _networks;
+
+    public string MetricName => EpochReport.AccuracyMetric;
+
+    // The answerer first: its rate is the one the loop reports.
+    public IReadOnlyList<(IEnumerable<Parameter> Parameters, double LearningRateFactor)>? ParameterGroups =>
+        new[]
+        {
+            (_networks.Answerer.parameters(), 1.0),
+            (_networks.Recall.parameters(), _settings.RecallLearningRateFactor),
+            (_networks.Diffusion?.parameters(), _settings.DiffusionLearningRateFactor),
+        }.Where(g => g.Item1 is not null).Select(g => (g.Item1!, g.Item2)).ToArray();
+
+    public BatchResult TrainStep(TrainingBatch batch, Device device)
+    {
+        var (audio, visual) = BatchTensors.Pair(batch, _networks.Recall.Config.Shape, device);
+        var (recalledAudio, recalledVisual) = _networks.Recall.RecallBoth(audio, visual, BatchTensors.Question(batch, device));
+        var complete = BatchTensors.Where(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i]);
+
+        // A stopped gradient: Eq. 8 sees the recalled features as constants; RMMR still trains the generator.
+        var (answeredAudio, answeredVisual) = _settings.AnswerLossReachesRecall ? (recalledAudio, recalledVisual) : (recalledAudio.detach(), recalledVisual.detach());
+        SubstitutePairs pairs;
+        // With the answer loss reaching neither network, the enhancement needs no graph.
+        using (_settings.AnswerLossReachesRecall || _settings.AnswerLossReachesDiffusion ? null : no_grad())
+            pairs = Pairs(audio, visual, answeredAudio, answeredVisual, _enhancementNoise);
+        var answer = _answerer.TrainStep(batch, device, pairs);
+
+        Tensor? auxiliary = null;
+        if (complete.Length > 0)
+        {
+            var index = tensor(complete, device: device);
+            var (completeAudio, completeVisual) = (audio.index_select(0, index), visual.index_select(0, index));
+            if (_settings.RecallLossWeight > 0)
+                auxiliary = RmmNetwork.ReconstructionLoss(recalledAudio.index_select(0, index), recalledVisual.index_select(0, index), completeAudio, completeVisual)
+                    * _settings.RecallLossWeight;
+            if (_diffusion is not null && _settings.DiffusionLossWeight > 0)
+            {
+                var ave = _diffusion.Loss(completeAudio, completeVisual, _diffusionNoise).Loss * _settings.DiffusionLossWeight;
+                auxiliary = auxiliary is null ? ave : auxiliary + ave;
+            }
+        }
+        var total = auxiliary is null ? answer.Loss! : answer.Loss! + auxiliary;
+        return new BatchResult(total, answer.MetricSum, answer.Rows) { Backward = StoppedAtDiffusion ? () => BackwardStoppedAtDiffusion(answer.Loss!, auxiliary) : null };
+    }
+
+    public (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device)
+    {
+        var (audio, visual) = BatchTensors.Pair(batch, _networks.Recall.Config.Shape, device);
+        var (recalledAudio, recalledVisual) = _networks.Recall.RecallBoth(audio, visual, BatchTensors.Question(batch, device));
+        // The same noise for the same validation batch every epoch: epochs are compared on equal terms.
+        using var noise = new Generator(unchecked((ulong)_seed * 1_000_003UL + (ulong)batch.VideoKeys[0] * 31UL + (ulong)batch.Count));
+        return _answerer.Evaluate(batch, device, Pairs(audio, visual, recalledAudio, recalledVisual, noise));
+    }
+
+    public void Dispose()
+    {
+        _enhancementNoise.Dispose();
+        _diffusionNoise.Dispose();
+    }
+
+    // The answer loss passes through the diffusion to the generator but must not train the diffusion.
+    private bool StoppedAtDiffusion => _diffusion is not null && _settings.AnswerLossReachesRecall && !_settings.AnswerLossReachesDiffusion;
+
+    private void BackwardStoppedAtDiffusion(Tensor answerLoss, Tensor? auxiliary)
+    {
+        answerLoss.backward(retain_graph: auxiliary is not null);
+        using (no_grad())
+        {
+            foreach (var parameter in _networks.Diffusion!.parameters())
+                parameter.grad?.zero_();
+        }
+        auxiliary?.backward();
+    }
+
+    // Eq. 8's substitutes: the recalled modality with the real other one, enhanced by the diffusion when there is one.
+    private SubstitutePairs Pairs(Tensor audio, Tensor visual, Tensor recalledAudio, Tensor recalledVisual, Generator noise)
+    {
+        var config = _networks.Answerer.Config;
+        Tensor Maps(Tensor v) => v.reshape(v.shape[0], config.Segments, config.VisualChannels, config.VisualPositions);
+        if (_diffusion is null)
+            return new SubstitutePairs((recalledAudio, null), (null, Maps(recalledVisual)));
+        var (enhancedRecalledAudio, enhancedVisual) = _diffusion.Enhance(recalledAudio, visual, _enhancement!, RealPart.Visual, noise);
+        var (enhancedAudio, enhancedRecalledVisual) = _diffusion.Enhance(audio, recalledVisual, _enhancement!, RealPart.Audio, noise);
+        return new SubstitutePairs((enhancedRecalledAudio, Maps(enhancedVisual)), (enhancedAudio, Maps(enhancedRecalledVisual)));
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Avr;
+using Microsoft.ML.MissingModality.Joint;
+using Microsoft.ML.MissingModality.ModelProbe;
+using Microsoft.ML.MissingModality.Recall;
+using Microsoft.ML.MissingModality.Rmm;
+using Microsoft.ML.MissingModality.Tests.Recall;
+using Microsoft.ML.MissingModality.Tests.Support;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+
+namespace Microsoft.ML.MissingModality.Tests.Joint;
+
+[TestClass]
+public sealed class JointTrainerTests : TempDirectoryTest
+{
+    private const int Seed = 5;
+
+    private static JointTrainerOptions TinyOptions(int epochs = 2) => new()
+    {
+        Epochs = epochs, BatchSize = 16, LearningRate = 1e-2, LearningRateStepEpochs = 100, MaxQuestionTokens = 4, Seed = Seed,
+        Recall = new RmmGeneratorOptions { Slots = 8, QuestionHiddenSize = 8 },
+        Diffusion = new AvrDiffusionOptions { Width = 8, Blocks = 1 },
+        Answerer = new AvqaTrainerOptions { HiddenSize = 16, Dropout = 0 },
+    };
+
+    private static (MLContext Context, IDataView Prepared) Prepared(int rows = 64)
+    {
+        var context = new MLContext(seed: 1);
+        var data = context.Data.LoadFromEnumerable(TinyLinkedData.Rows(rows, seed: 1));
+        return (context, TinyLinkedData.Preprocessing(context).Fit(data).Transform(data));
+    }
+
+    [TestMethod]
+    public void Pipeline_JointTrainer_SaveLoadFreshContextAndFreshProcess_SamePredictionsInEveryScenario()
+    {
+        var context = new MLContext(seed: 1);
+        var data = context.Data.LoadFromEnumerable(TinyLinkedData.Rows(96, seed: 1));
+        var pipeline = TinyLinkedData.Preprocessing(context)
+            .Append(context.MissingModality().JointTrainer(TinyOptions()))
+            .Append(context.Transforms.Conversion.MapKeyToValue("PredictedAnswer", "PredictedLabel"));
+        var model = pipeline.Fit(data);
+        var rows = TinyLinkedData.Rows(4, seed: 9);
+        var scenarios = new[] { rows, TinyLinkedData.WithMissing(rows, audio: true, visual: false), TinyLinkedData.WithMissing(rows, audio: false, visual: true) }
+            .SelectMany(r => r).ToList();
+        var before = TinyLinkedData.Predict(context, model, scenarios);
+
+        string path = Path.Combine(Root, "joint.zip");
+        context.Model.Save(model, data.Schema, path);
+        var fresh = new MLContext(seed: 42);
+        var afterLoad = TinyLinkedData.Predict(fresh, fresh.Model.Load(path, out _), scenarios);
+        string input = Path.Combine(Root, "rows.json"), output = Path.Combine(Root, "predictions.json");
+        File.WriteAllText(input, JsonSerializer.Serialize(scenarios.Select(r => new AvqaRow
+        {
+            Question = r.Question, Audio = r.Audio, Visual = r.Visual, AudioMissing = r.AudioMissing, VisualMissing = r.VisualMissing,
+        })));
+        ProbeProcess.Run("avqa", path, input, output);
+        var afterProcess = JsonSerializer.Deserialize<List<AvqaPrediction>>(File.ReadAllText(output))!;
+        for (int i = 0; i < scenarios.Count; i++)
+        {
+            Assert.AreEqual(before[i].PredictedAnswer, afterLoad[i].PredictedAnswer);
+            FloatAssert.AreClose(before[i].Score, afterLoad[i].Score);
+            Assert.AreEqual(before[i].PredictedAnswer, afterProcess[i].PredictedAnswer);
+            FloatAssert.AreClose(before[i].Score, afterProcess[i].Score);
+        }
+    }
+
+    [TestMethod]
+    public void Fit_Default_YieldsTheStagedTransformersAndTrainsAllThree()
+    {
+        var (context, prepared) = Prepared();
+        var reports = new List<EpochReport>();
+        var options = TinyOptions(epochs: 3);
+        options.ValidationSet = prepared;
+        options.Progress = reports.Add;
+        var chain = context.MissingModality().JointTrainer(options).Fit(prepared).ToArray();
+
+        Assert.AreEqual(3, chain.Length);
+        var recall = (RecallTransformer)chain[0];
+        var diffusion = (AvrTransformer)chain[1];
+        var answerer = (AvqaTransformer)chain[2];
+        Assert.AreEqual(RecallMethod.Rmm, recall.Method);
+        Assert.IsTrue(answerer.Binding.HasEnhanced, "The answerer reads the diffusion's enhanced pairs.");
+        Assert.AreEqual(3, reports.Count);
+        Assert.IsTrue(reports.All(r => r.MetricName == "accuracy" && r.ValidationMetric is > 0));
+        var (initialRecall, initialDiffusion) = InitialNetworks(context, prepared, options);
+        Assert.IsFalse(SameParameters(initialRecall, recall.Module), "The generator trained.");
+        Assert.IsFalse(SameParameters(initialDiffusion, diffusion.Network), "The diffusion trained.");
+    }
+
+    [TestMethod]
+    public void Fit_AnswerLossStoppedAndNoOwnLosses_LeavesGeneratorAndDiffusionAsInitialised()
+    {
+        var (context, prepared) = Prepared();
+        var options = TinyOptions();
+        (options.RecallLossWeight, options.DiffusionLossWeight, options.AnswerLossReachesRecall, options.AnswerLossReachesDiffusion) = (0, 0, false, false);
+        var chain = context.MissingModality().JointTrainer(options).Fit(prepared).ToArray();
+
+        var (initialRecall, initialDiffusion) = InitialNetworks(context, prepared, options);
+        Assert.IsTrue(SameParameters(initialRecall, ((RecallTransformer)chain[0]).Module));
+        Assert.IsTrue(SameParameters(initialDiffusion, ((AvrTransformer)chain[1]).Network));
+    }
+
+    [TestMethod]
+    public void Fit_OnlyTheAnswerLossReachingThem_TrainsGeneratorAndDiffusion()
+    {
+        var (context, prepared) = Prepared();
+        var options = TinyOptions();
+        (options.RecallLossWeight, options.DiffusionLossWeight) = (0, 0);
+        var chain = context.MissingModality().JointTrainer(options).Fit(prepared).ToArray();
+
+        var (initialRecall, initialDiffusion) = InitialNetworks(context, prepared, options);
+        Assert.IsFalse(SameParameters(initialRecall, ((RecallTransformer)chain[0]).Module), "Eq. 8's gradient reached the generator.");
+        Assert.IsFalse(SameParameters(initialDiffusion, ((AvrTransformer)chain[1]).Network), "Eq. 8's gradient reached the diffusion.");
+    }
+
+    [TestMethod]
+    public void Fit_AnswerLossStoppedAtTheDiffusion_StillTrainsTheGeneratorThroughIt()
+    {
+        var (context, prepared) = Prepared();
+        var options = TinyOptions();
+        (options.RecallLossWeight, options.DiffusionLossWeight, options.AnswerLossReachesDiffusion) = (0, 0, false);
+        var chain = context.MissingModality().JointTrainer(options).Fit(prepared).ToArray();
+
+        var (initialRecall, initialDiffusion) = InitialNetworks(context, prepared, options);
+        Assert.IsFalse(SameParameters(initialRecall, ((RecallTransformer)chain[0]).Module), "The gradient passed through the diffusion.");
+        Assert.IsTrue(SameParameters(initialDiffusion, ((AvrTransformer)chain[1]).Network), "The diffusion's parameters took none of it.");
+    }
+
+    [TestMethod]
+    public void Fit_SameSeed_SameModel()
+    {
+        var (context, prepared) = Prepared(48);
+        var first = (RecallTransformer)context.MissingModality().JointTrainer(TinyOptions()).Fit(prepared).First();
+        var second = (RecallTransformer)context.MissingModality().JointTrainer(TinyOptions()).Fit(prepared).First();
+        Assert.IsTrue(SameParameters(first.Module, second.Module));
+    }
+
+    [TestMethod]
+    public void Fit_WithoutDiffusion_YieldsGeneratorAndAnswererOnly()
+    {
+        var (context, prepared) = Prepared(48);
+        var options = TinyOptions();
+        options.Diffusion = null;
+        var chain = context.MissingModality().JointTrainer(options).Fit(prepared).ToArray();
+
+        Assert.AreEqual(2, chain.Length);
+        Assert.IsInstanceOfType<RecallTransformer>(chain[0]);
+        var answerer = (AvqaTransformer)chain[1];
+        Assert.IsTrue(answerer.Binding.HasRecalled && !answerer.Binding.HasEnhanced);
+    }
+
+    [TestMethod]
+    public void Options_NegativeLossWeight_ThrowsNamingIt()
+    {
+        var context = new MLContext(seed: 1);
+        var options = TinyOptions();
+        options.DiffusionLossWeight = -1;
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => context.MissingModality().JointTrainer(options));
+        Assert.AreEqual(nameof(JointTrainerOptions.DiffusionLossWeight), error.ParamName);
+    }
+
+    [TestMethod]
+    public void Options_DiffusionWithoutEnhancedPairs_Throws()
+    {
+        var options = TinyOptions();
+        options.Answerer.UseEnhancedPairs = false;
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new MLContext(seed: 1).MissingModality().JointTrainer(options));
+        StringAssert.Contains(error.Message, "UseEnhancedPairs");
+    }
+
+    [TestMethod]
+    public void Presets_ArePapersAndAvstsSchedules()
+    {
+        var paper = JointTrainerOptions.Paper();
+        Assert.AreEqual((4, 1e-4, 1.0, 1.0, true, true), (paper.BatchSize, paper.LearningRate, paper.RecallLossWeight, paper.DiffusionLossWeight, paper.AnswerLossReachesRecall, paper.AnswerLossReachesDiffusion));
+        var avst = JointTrainerOptions.AvstDefaults();
+        Assert.AreEqual((64, 1e-4, 8, 0.1), (avst.BatchSize, avst.LearningRate, avst.LearningRateStepEpochs, avst.LearningRateDecay));
+        Assert.IsNull(paper.RecallLearningRate);
+    }
+
+    // The generator and the diffusion as the joint trainer initialises them (same seed, same data), before any step.
+    private static (torch.nn.Module Recall, torch.nn.Module Diffusion) InitialNetworks(MLContext context, IDataView prepared, JointTrainerOptions options)
+    {
+        var recall = new RmmGenerator(context, options.Recall.ReadingInputsOf<RmmGeneratorOptions>(options, Seed)).Prepare(prepared, Seed, torch.CPU);
+        var transformer = new RmmGenerator(context, options.Recall.ReadingInputsOf<RmmGeneratorOptions>(options, Seed)).CreateTransformer(recall);
+        var diffusion = new AvrDiffusion(context, options.Diffusion!.ReadingInputsOf<AvrDiffusionOptions>(options, Seed))
+            .Prepare(transformer.GetOutputSchema(prepared.Schema), prepared, Seed, torch.CPU);
+        return (recall.Network, diffusion.Network);
+    }
+
+    private static bool SameParameters(torch.nn.Module expected, torch.nn.Module actual)
+    {
+        var a = expected.state_dict();
+        var b = actual.state_dict();
+        return a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && kv.Value.shape.SequenceEqual(other.shape) && kv.Value.eq(other).all().item<bool>());
+    }
+}
