@@ -2,15 +2,17 @@ using System.CommandLine;
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Cli.Recipes;
 using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Joint;
 
 namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
 /// <c>avqa train --data DIR --out MODEL.zip [--recall zero|mean|nearest|linear|rmm] [--slots L] [--enhance avr|none]
-/// [--diffusion-steps T] [--start-step S] [--epochs N] [--seed S]
+/// [--diffusion-steps T] [--start-step S] [--training staged|joint] [--joint-preset avst|paper] [--epochs N] [--seed S]
 /// [--device auto|cpu|cuda]</c>: fits the chosen recaller (none for <c>zero</c>: AVST alone) and trains the AVST answerer
 /// on the dataset's train split (Eq. 8 with a recaller), validating on its val split (best epoch kept), and saves the
-/// fitted pipeline as an ML.NET model zip. Epoch lines go to stderr.
+/// fitted pipeline as an ML.NET model zip. <c>--training joint</c> trains the RMM generator, the AVR diffusion and the
+/// answerer at once on the paper's total loss instead of one after another. Epoch lines go to stderr.
 /// </summary>
 public static class TrainCommand
 {
@@ -41,9 +43,13 @@ public static class TrainCommand
         enhance.AcceptOnlyFromAmong("avr", "none");
         var diffusionSteps = new Option<int>("--diffusion-steps") { Description = "T, the AVR diffusion's steps.", DefaultValueFactory = _ => avrDefaults.DiffusionSteps };
         var startStep = new Option<int>("--start-step") { Description = "S: enhancement noises the pair to step S and denoises it (0: no noise, all T steps).", DefaultValueFactory = _ => avrDefaults.StartStep };
+        var training = new Option<string>("--training") { Description = "staged: the recaller, the diffusion and the answerer each on its own loss, one after another; joint: all three at once on the paper's total loss (needs --recall rmm).", DefaultValueFactory = _ => "staged" };
+        training.AcceptOnlyFromAmong("staged", "joint");
+        var jointPreset = new Option<string>("--joint-preset") { Description = "Schedule of --training joint: avst (batch 64) or paper (batch 4); Adam 1e-4 for all three networks either way. --batch-size and --learning-rate override it.", DefaultValueFactory = _ => "avst" };
+        jointPreset.AcceptOnlyFromAmong("avst", "paper");
         var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
         {
-            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
+            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -84,17 +90,20 @@ public static class TrainCommand
                 StepProgress = step => bar.Update($"epoch {step.Epoch}/{step.Epochs}", step.Step, step.StepsPerEpoch,
                     FormattableString.Invariant($"loss {step.Loss:F3}")),
             };
-            context.Error.WriteLine($"Training AVST on '{directory}' ({manifest.Splits["train"].Questions} train questions" +
+            bool joint = parse.GetRequiredValue(training) == "joint";
+            string recallChoice = parse.GetRequiredValue(recall);
+            if (joint && recallChoice != "rmm")
+                throw new ArgumentException($"--training joint trains the RMM generator with the answerer: it needs --recall rmm, not '{recallChoice}'.");
+            context.Error.WriteLine($"Training on '{directory}' ({manifest.Splits["train"].Questions} train questions" +
                 (validation is null ? ", no val split" : $", {manifest.Splits["val"].Questions} val") + $"), {options.Epochs} epochs, device {parse.GetValue(device)}.");
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            string recallChoice = parse.GetRequiredValue(recall);
-            var recaller = RecallChoice.Create(mlContext, recallChoice, new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
+            var rmmOptions = new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
             {
                 Slots = parse.GetValue(slots),
                 Addressing = parse.GetRequiredValue(addressing) == "cosine" ? SlotAddressing.Cosine : SlotAddressing.ScaledDot,
                 Seed = parse.GetValue(seed),
                 Progress = report => context.Error.WriteLine("  rmm " + report),
-            });
+            };
             var enhancer = parse.GetRequiredValue(enhance) == "none" ? null : new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions
             {
                 DiffusionSteps = parse.GetValue(diffusionSteps),
@@ -102,11 +111,36 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Progress = report => context.Error.WriteLine("  avr " + report),
             };
-            // The paper's "AVR only": no recall model, so the diffusion enhances zero-filled recalls.
-            recaller ??= enhancer is null ? null : mlContext.MissingModality().RecallBaseline(Microsoft.ML.MissingModality.Recall.RecallMethod.ZeroFill);
-            context.Error.WriteLine(recaller is null ? "Recaller: none (AVST alone)." :
-                $"Recaller: {recallChoice}{(enhancer is null ? "" : $", then the AVR diffusion (T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep})")}; the answerer trains on Eq. 8.");
-            var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller, enhancer);
+            ITransformer model;
+            if (joint)
+            {
+                var jointOptions = parse.GetRequiredValue(jointPreset) == "paper" ? JointTrainerOptions.Paper() : JointTrainerOptions.AvstDefaults();
+                jointOptions.Recall = rmmOptions;
+                jointOptions.Diffusion = enhancer;
+                jointOptions.Answerer = new AvqaTrainerOptions { HiddenSize = options.HiddenSize };
+                jointOptions.Epochs = options.Epochs;
+                jointOptions.LearningRateStepEpochs = options.LearningRateStepEpochs;
+                jointOptions.EarlyStoppingPatience = options.EarlyStoppingPatience;
+                jointOptions.Seed = options.Seed;
+                jointOptions.Progress = options.Progress;
+                jointOptions.StepProgress = options.StepProgress;
+                if (parse.GetResult(batchSize) is { Implicit: false })
+                    jointOptions.BatchSize = options.BatchSize;
+                if (parse.GetResult(learningRate) is { Implicit: false })
+                    jointOptions.LearningRate = options.LearningRate;
+                context.Error.WriteLine($"Joint training ({parse.GetRequiredValue(jointPreset)} preset: batch {jointOptions.BatchSize}, Adam {jointOptions.LearningRate}): the RMM generator" +
+                    (enhancer is null ? "" : $", the AVR diffusion (T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep})") + " and the answerer on L_total = L_avqa + L_rmmr" + (enhancer is null ? "." : " + L_ave."));
+                model = AvqaTrainingRecipe.FitJoint(mlContext, train, validation, jointOptions);
+            }
+            else
+            {
+                var recaller = RecallChoice.Create(mlContext, recallChoice, rmmOptions);
+                // The paper's "AVR only": no recall model, so the diffusion enhances zero-filled recalls.
+                recaller ??= enhancer is null ? null : mlContext.MissingModality().RecallBaseline(Microsoft.ML.MissingModality.Recall.RecallMethod.ZeroFill);
+                context.Error.WriteLine(recaller is null ? "Recaller: none (AVST alone)." :
+                    $"Recaller: {recallChoice}{(enhancer is null ? "" : $", then the AVR diffusion (T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep})")}; the answerer trains on Eq. 8.");
+                model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller, enhancer);
+            }
             ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
             context.Out.WriteLine($"Saved {modelPath} ({clock.Elapsed.TotalSeconds:F0} s).");
             return Program.Success;

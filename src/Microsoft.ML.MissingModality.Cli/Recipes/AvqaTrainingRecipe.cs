@@ -2,6 +2,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Joint;
 
 namespace Microsoft.ML.MissingModality.Cli.Recipes;
 
@@ -53,6 +54,27 @@ public static class AvqaTrainingRecipe
         var answered = answerer.Transform(prepared);
         var toText = context.Transforms.Conversion.MapKeyToValue(PredictedAnswerColumnName, AvqaTransformer.PredictedLabelColumnName).Fit(answered);
         return new TransformerChain<ITransformer>(prefix, answerer, toText);
+    }
+
+    /// <summary>
+    /// The joint form of the recipe: the same question and answer preprocessing, then the RMM generator, the AVR
+    /// diffusion (unless <see cref="JointTrainerOptions.Diffusion"/> is null) and the answerer trained at once on the
+    /// paper's total loss, validated on <paramref name="validation"/>, and the predicted key mapped back to text. The
+    /// fitted chain has the same columns as the staged one.
+    /// </summary>
+    public static ITransformer FitJoint(MLContext context, IDataView train, IDataView? validation, JointTrainerOptions options)
+    {
+        var catalog = context.MissingModality();
+        ITransformer prefix = catalog.FeaturizeQuestion(options.QuestionColumnName, AvqaColumns.Question)
+            .Append(catalog.MapAnswerToLabel(options.Answerer.LabelColumnName, AvqaColumns.Answer))
+            .Fit(train);
+        if (validation is not null)
+            options.ValidationSet = prefix.Transform(validation);
+        var prepared = prefix.Transform(train);
+        var method = catalog.JointTrainer(options).Fit(prepared);
+        var answered = method.Transform(prepared);
+        var toText = context.Transforms.Conversion.MapKeyToValue(PredictedAnswerColumnName, AvqaTransformer.PredictedLabelColumnName).Fit(answered);
+        return new TransformerChain<ITransformer>(prefix, method, toText);
     }
 
     private static IDataView Cached(MLContext context, IDataView data, bool cache) => cache ? context.Data.Cache(data) : data;
