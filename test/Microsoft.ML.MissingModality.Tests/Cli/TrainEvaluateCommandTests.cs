@@ -81,6 +81,30 @@ public sealed class TrainEvaluateCommandTests
     }
 
     [TestMethod]
+    public void Train_JointPaperPreset_TrainsAllThreeAtOnceAndTheModelEvaluates()
+    {
+        string model = Path.Combine(_root, "joint.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--hidden-size", "8", "--device", "cpu",
+            "--training", "joint", "--joint-preset", "paper");
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stderr, "Joint training (paper preset: batch 4, Adam 0.0001)");
+        StringAssert.Contains(stderr, "L_total = L_avqa + L_rmmr + L_ave");
+        var (evaluated, stdout, evaluateErrors) = Run("evaluate", "--model", model, "--data", _data, "--missing", "audio", "--seed", "3");
+        Assert.AreEqual(Program.Success, evaluated, evaluateErrors);
+        StringAssert.Contains(stdout, "All Avg");
+    }
+
+    [TestMethod]
+    public void Train_JointWithABaselineRecaller_IsAUsageErrorAndWritesNoModel()
+    {
+        string model = Path.Combine(_root, "joint-mean.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--training", "joint", "--recall", "mean");
+        Assert.AreEqual(Program.UsageError, code);
+        StringAssert.Contains(stderr, "--recall rmm");
+        Assert.IsFalse(File.Exists(model));
+    }
+
+    [TestMethod]
     public void Train_StartStepBeyondTheChain_IsAUsageErrorAndWritesNoModel()
     {
         string model = Path.Combine(_root, "bad-start.zip");
