@@ -27,6 +27,9 @@ internal interface ITrainingObjective
     /// </summary>
     BatchResult TrainStep(TrainingBatch batch, Device device);
 
+    /// <summary>A note on the epoch just trained for its report (<see cref="EpochReport.Note"/>), or null.</summary>
+    string? EpochNote() => null;
+
     /// <summary>The metric sum and rows of a validation batch (called in eval mode under no_grad).</summary>
     (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device);
 }

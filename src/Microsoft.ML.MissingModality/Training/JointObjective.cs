@@ -23,6 +23,9 @@ internal sealed class JointObjective : ITrainingObjective, IDisposable
     private readonly int _seed;
     private readonly Generator _enhancementNoise;
     private readonly Generator _diffusionNoise;
+    private long _stepsSinceMeasured;
+    private double _recallShareSum, _diffusionShareSum;
+    private int _measuredSteps;
 
     public JointObjective(RmmNetwork recall, AudioVisualDiffusion? diffusion, EnhancementSettings? enhancement, AvstObjective answerer,
         AvstNetwork answererNetwork, JointLossSettings settings, int seed)
@@ -81,8 +84,38 @@ internal sealed class JointObjective : ITrainingObjective, IDisposable
             }
         }
         var total = auxiliary is null ? answer.Loss! : answer.Loss! + auxiliary;
-        return new BatchResult(total, answer.MetricSum, answer.Rows) { Backward = StoppedAtDiffusion ? () => BackwardStoppedAtDiffusion(answer.Loss!, auxiliary) : null };
+        // The first step of every epoch and one in GradientShareEvery after it.
+        bool measure = _settings.AnswerLossReachesRecall && _stepsSinceMeasured++ % GradientShareEvery == 0;
+        Action? backward = measure ? () => MeasuredBackward(answer.Loss!, auxiliary)
+            : StoppedAtDiffusion ? () => BackwardStoppedAtDiffusion(answer.Loss!, auxiliary) : null;
+        return new BatchResult(total, answer.MetricSum, answer.Rows) { Backward = backward };
     }
+
+    /// <summary>
+    /// The share of the generator's and of the diffusion's gradient that the answer loss gave, as
+    /// ‖g_avqa‖ / (‖g_avqa‖ + ‖g_own‖) over each network's parameters, averaged over the steps measured (the first of each
+    /// epoch and one in <see cref="GradientShareEvery"/> after it) since the last read; null when none was measured (the answer loss stopped
+    /// before the generator, or no step yet). Tells how much the joint training differs from the staged one.
+    /// </summary>
+    public (double Recall, double? Diffusion)? TakeAnswerGradientShare()
+    {
+        if (_measuredSteps == 0)
+            return null;
+        var share = (_recallShareSum / _measuredSteps, _networks.Diffusion is null ? (double?)null : _diffusionShareSum / _measuredSteps);
+        (_recallShareSum, _diffusionShareSum, _measuredSteps) = (0, 0, 0);
+        return share;
+    }
+
+    public string? EpochNote()
+    {
+        _stepsSinceMeasured = 0;
+        return TakeAnswerGradientShare() is not { } share ? null
+            : FormattableString.Invariant($"answer-loss share of the gradient: RMM {100 * share.Recall:F1}%") +
+              (share.Diffusion is double d ? FormattableString.Invariant($", AVR {100 * d:F1}%") : "");
+    }
+
+    /// <summary>One training step in this many measures the answer loss's share of the gradients.</summary>
+    public const int GradientShareEvery = 8;
 
     public (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device)
     {
@@ -111,6 +144,39 @@ internal sealed class JointObjective : ITrainingObjective, IDisposable
                 parameter.grad?.zero_();
         }
         auxiliary?.backward();
+    }
+
+    // The two backward passes kept apart: the answer loss's gradients are copied before the own losses add theirs.
+    private void MeasuredBackward(Tensor answerLoss, Tensor? auxiliary)
+    {
+        answerLoss.backward(retain_graph: auxiliary is not null);
+        using var _ = no_grad();
+        var recall = _networks.Recall.parameters().ToArray();
+        var diffusion = _networks.Diffusion?.parameters().ToArray() ?? [];
+        if (StoppedAtDiffusion)
+            foreach (var parameter in diffusion)
+                parameter.grad?.zero_();
+        var fromAnswer = recall.Concat(diffusion).Select(p => p.grad?.clone()).ToArray();
+        auxiliary?.backward();
+        _recallShareSum += Share(recall, fromAnswer.AsSpan(0, recall.Length));
+        if (_networks.Diffusion is not null)
+            _diffusionShareSum += Share(diffusion, fromAnswer.AsSpan(recall.Length));
+        _measuredSteps++;
+    }
+
+    private static double Share(Parameter[] parameters, ReadOnlySpan<Tensor?> fromAnswer)
+    {
+        double answer = 0, own = 0;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (parameters[i].grad is not { } total)
+                continue;
+            var part = fromAnswer[i];
+            answer += part is null ? 0 : part.square().sum().item<float>();
+            own += (part is null ? total : total - part).square().sum().item<float>();
+        }
+        double a = Math.Sqrt(answer), o = Math.Sqrt(own);
+        return a + o == 0 ? 0 : a / (a + o);
     }
 
     // Eq. 8's substitutes: the recalled modality with the real other one, enhanced by the diffusion when there is one.

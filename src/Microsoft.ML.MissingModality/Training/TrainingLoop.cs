@@ -36,6 +36,7 @@ internal static class TrainingLoop
                 Action<int, double>? onStep = stepProgress is null ? null
                     : (step, stepLoss) => stepProgress(new TrainingStep(currentEpoch, schedule.Epochs, step, stepsPerEpoch, stepLoss));
                 var (loss, trainMetric) = RunEpoch(objective, optimizer, train, epoch, device, onStep, cancellation);
+                string? note = objective.EpochNote();
                 scheduler.step();
 
                 double? validationMetric = validation is null ? null : Evaluate(objective, validation, device);
@@ -55,6 +56,7 @@ internal static class TrainingLoop
                 progress?.Invoke(new EpochReport(epoch, schedule.Epochs, loss, trainMetric, validationMetric, learningRate, clock.Elapsed, isBest)
                 {
                     MetricName = objective.MetricName,
+                    Note = note,
                 });
                 if (schedule.EarlyStoppingPatience is int patience && epochsWithoutImprovement >= patience)
                     break;

@@ -85,6 +85,13 @@ public sealed class JointTrainerTests : TempDirectoryTest
         Assert.IsTrue(answerer.Binding.HasEnhanced, "The answerer reads the diffusion's enhanced pairs.");
         Assert.AreEqual(3, reports.Count);
         Assert.IsTrue(reports.All(r => r.MetricName == "accuracy" && r.ValidationMetric is > 0));
+        foreach (var report in reports)
+        {
+            var share = System.Text.RegularExpressions.Regex.Match(report.Note ?? "", @"RMM (\d+\.\d)%, AVR (\d+\.\d)%");
+            Assert.IsTrue(share.Success, report.ToString());
+            double recallShare = double.Parse(share.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.IsTrue(recallShare is > 0 and < 100, "The answer loss gave part of the generator's gradient: " + report);
+        }
         var (initialRecall, initialDiffusion) = InitialNetworks(context, prepared, options);
         Assert.IsFalse(SameParameters(initialRecall, recall.Module), "The generator trained.");
         Assert.IsFalse(SameParameters(initialDiffusion, diffusion.Network), "The diffusion trained.");
@@ -96,11 +103,14 @@ public sealed class JointTrainerTests : TempDirectoryTest
         var (context, prepared) = Prepared();
         var options = TinyOptions();
         (options.RecallLossWeight, options.DiffusionLossWeight, options.AnswerLossReachesRecall, options.AnswerLossReachesDiffusion) = (0, 0, false, false);
+        var reports = new List<EpochReport>();
+        options.Progress = reports.Add;
         var chain = context.MissingModality().JointTrainer(options).Fit(prepared).ToArray();
 
         var (initialRecall, initialDiffusion) = InitialNetworks(context, prepared, options);
         Assert.IsTrue(SameParameters(initialRecall, ((RecallTransformer)chain[0]).Module));
         Assert.IsTrue(SameParameters(initialDiffusion, ((AvrTransformer)chain[1]).Network));
+        Assert.IsTrue(reports.All(r => r.Note is null), "No answer-loss share to report when it reaches neither network.");
     }
 
     [TestMethod]
