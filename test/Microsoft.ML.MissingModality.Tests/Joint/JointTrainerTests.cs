@@ -163,6 +163,25 @@ public sealed class JointTrainerTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void Fit_OnGpu_WhenOneIsPresent_ServesTheSameOnTheCpu()
+    {
+        if (TorchDeviceSelector.CountCudaDevices() == 0)
+            Assert.Inconclusive("No CUDA device here; the GPU path is tested on a machine with one.");
+        var gpu = new MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = false };
+        var data = gpu.Data.LoadFromEnumerable(TinyLinkedData.Rows(64, seed: 1));
+        var model = TinyLinkedData.Preprocessing(gpu).Append(gpu.MissingModality().JointTrainer(TinyOptions()))
+            .Append(gpu.Transforms.Conversion.MapKeyToValue("PredictedAnswer", "PredictedLabel")).Fit(data);
+        var rows = TinyLinkedData.WithMissing(TinyLinkedData.Rows(4, seed: 9), audio: true, visual: false);
+        var onGpu = TinyLinkedData.Predict(gpu, model, rows);
+        string path = Path.Combine(Root, "joint-gpu.zip");
+        gpu.Model.Save(model, data.Schema, path);
+        var cpu = new MLContext(seed: 1);
+        var onCpu = TinyLinkedData.Predict(cpu, cpu.Model.Load(path, out _), rows);
+        for (int i = 0; i < rows.Count; i++)
+            FloatAssert.AreClose(onGpu[i].Score, onCpu[i].Score, 1e-3f);
+    }
+
+    [TestMethod]
     public void Options_NegativeLossWeight_ThrowsNamingIt()
     {
         var context = new MLContext(seed: 1);
