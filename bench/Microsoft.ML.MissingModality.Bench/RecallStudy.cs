@@ -103,7 +103,7 @@ public static class RecallStudy
         Console.Write(File.ReadAllText(resultsPath));
     }
 
-    // joint[-paper][-stop][-stopavr][-lr<recall and diffusion rate>][-noavr]: the three networks trained at once on L_total
+    // joint[-paper][-stop][-stopavr][-lr<recall and diffusion rate>][-w<λ1 = λ2>][-noavr]: the three networks trained at once on L_total
     private static string Joint(MLContext context, string name, ITransformer prep, IDataView train, IDataView validation, IDataView test,
         int epochs, int seed, List<(string, AvqaMetrics)> table, List<string> lines)
     {
@@ -121,6 +121,9 @@ public static class RecallStudy
                 case "stop": options.AnswerLossReachesRecall = false; options.AnswerLossReachesDiffusion = false; break;
                 case "stopavr": options.AnswerLossReachesDiffusion = false; break;
                 case "noavr": options.Diffusion = null; break;
+                case var w when w.StartsWith('w'):
+                    options.RecallLossWeight = options.DiffusionLossWeight = double.Parse(w[1..], CultureInfo.InvariantCulture);
+                    break;
                 case var lr when lr.StartsWith("lr", StringComparison.Ordinal):
                     options.RecallLearningRate = options.DiffusionLearningRate = double.Parse(lr[2..], CultureInfo.InvariantCulture);
                     break;
