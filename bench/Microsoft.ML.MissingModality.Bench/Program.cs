@@ -2,7 +2,7 @@ using Microsoft.ML.MissingModality.Bench;
 
 // Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- scoring [--repeats 3] [--work DIR] [--results FILE]
-//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--enhance-sweep S1,S1-ddim-keep,S10-keep-c4] [--recalled-weight 1] [--results FILE]  (a recaller NAME+avr[-S1][-T10][-ddim][-v][-keep][-c4] adds the AVR diffusion; joint[-paper][-stop][-stopavr][-lr0.001][-w0.1][-noavr] trains all three at once for --epochs)
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--enhance-sweep S1,S1-ddim-keep,S10-keep-c4] [--recalled-weight 1] [--batch-size 64] [--results FILE]  (a recaller NAME+avr[-S1][-T10][-ddim][-v][-keep][-c4] adds the AVR diffusion; joint[-paper][-stop][-stopavr][-lr0.001][-w0.1][-noavr] trains all three at once for --epochs)
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
 var arguments = args.ToList();
@@ -53,7 +53,8 @@ switch (benchmark)
             recallOnly: arguments.Contains("--recall-only"),
             resultsPath: Value("--results", Path.Combine("bench", "results", "recall-study.md"))!,
             enhanceSweep: Value("--enhance-sweep", null)?.Split(','),
-            recalledPairWeight: double.Parse(Value("--recalled-weight", "1")!, System.Globalization.CultureInfo.InvariantCulture));
+            recalledPairWeight: double.Parse(Value("--recalled-weight", "1")!, System.Globalization.CultureInfo.InvariantCulture),
+            answererBatchSize: int.Parse(Value("--batch-size", "64")!));
         return 0;
     default:
         Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");

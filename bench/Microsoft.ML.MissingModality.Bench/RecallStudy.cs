@@ -25,7 +25,7 @@ namespace Microsoft.ML.MissingModality.Bench;
 public static class RecallStudy
 {
     public static void Run(string data, IReadOnlyList<string> recallers, int epochs, int rmmEpochs, int seed, bool recallOnly, string resultsPath,
-        IReadOnlyList<string>? enhanceSweep = null, double recalledPairWeight = 1)
+        IReadOnlyList<string>? enhanceSweep = null, double recalledPairWeight = 1, int answererBatchSize = 64)
     {
         enhanceSweep ??= [];
         var context = new MLContext(seed: seed);
@@ -82,7 +82,7 @@ public static class RecallStudy
                 var answerClock = Stopwatch.StartNew();
                 var answerer = mm.AvqaTrainer(new AvqaTrainerOptions
                 {
-                    Epochs = epochs, Seed = seed, ValidationSet = chain.Transform(validation), RecalledPairLossWeight = recalledPairWeight,
+                    Epochs = epochs, Seed = seed, ValidationSet = chain.Transform(validation), RecalledPairLossWeight = recalledPairWeight, BatchSize = answererBatchSize,
                     Progress = r => Console.Error.WriteLine($"  {name} answerer {r}"),
                 }).Fit(chain.Transform(train));
                 var model = chain.Append(answerer);
