@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.ModelProbe;
+using Microsoft.ML.MissingModality.Tests.Support;
 
 namespace Microsoft.ML.MissingModality.Tests.Recall;
 
@@ -82,6 +85,39 @@ internal static class TinyLinkedData
             var p = engine.Predict(r);
             return new ModelProbe.AvqaPrediction { PredictedAnswer = p.PredictedAnswer, Score = p.Score.ToArray() };
         }).ToList();
+    }
+
+    /// <summary>The rows complete, then with the audio missing, then with the picture missing (the three Table 1 scenarios).</summary>
+    public static List<Row> Scenarios(List<Row> rows) =>
+        [.. rows, .. WithMissing(rows, audio: true, visual: false), .. WithMissing(rows, audio: false, visual: true)];
+
+    /// <summary>
+    /// Saves <paramref name="model"/> (a pipeline ending in the answer text) to <paramref name="path"/> and asserts that
+    /// it answers <paramref name="rows"/> as <paramref name="before"/> did, loaded in a fresh MLContext and in a fresh
+    /// process (ModelProbe).
+    /// </summary>
+    public static void AssertSameAnswersAfterSaveAndLoad(MLContext context, ITransformer model, DataViewSchema schema, string path,
+        List<Row> rows, List<AvqaPrediction> before)
+    {
+        context.Model.Save(model, schema, path);
+        var fresh = new MLContext(seed: 42);
+        var afterLoad = Predict(fresh, fresh.Model.Load(path, out _), rows);
+        string folder = Path.GetDirectoryName(path)!;
+        string input = Path.Combine(folder, Path.GetFileNameWithoutExtension(path) + "-rows.json");
+        string output = Path.Combine(folder, Path.GetFileNameWithoutExtension(path) + "-predictions.json");
+        File.WriteAllText(input, JsonSerializer.Serialize(rows.Select(r => new AvqaRow
+        {
+            Question = r.Question, Audio = r.Audio, Visual = r.Visual, AudioMissing = r.AudioMissing, VisualMissing = r.VisualMissing,
+        })));
+        ProbeProcess.Run("avqa", path, input, output);
+        var afterProcess = JsonSerializer.Deserialize<List<AvqaPrediction>>(File.ReadAllText(output))!;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.AreEqual(before[i].PredictedAnswer, afterLoad[i].PredictedAnswer);
+            FloatAssert.AreClose(before[i].Score, afterLoad[i].Score);
+            Assert.AreEqual(before[i].PredictedAnswer, afterProcess[i].PredictedAnswer);
+            FloatAssert.AreClose(before[i].Score, afterProcess[i].Score);
+        }
     }
 
     public static double Cosine(float[] a, float[] b)

@@ -80,34 +80,11 @@ public sealed class RmmGeneratorTests : TempDirectoryTest
             }))
             .Append(context.Transforms.Conversion.MapKeyToValue("PredictedAnswer", "PredictedLabel"));
         var model = pipeline.Fit(data);
-        var rows = TinyLinkedData.Rows(4, seed: 9);
-        var scenarios = new[] { rows, TinyLinkedData.WithMissing(rows, audio: true, visual: false), TinyLinkedData.WithMissing(rows, audio: false, visual: true) }
-            .SelectMany(r => r).ToList();
+        var scenarios = TinyLinkedData.Scenarios(TinyLinkedData.Rows(4, seed: 9));
         var before = TinyLinkedData.Predict(context, model, scenarios);
         Assert.IsFalse(before.Take(4).Select(p => p.Score).SequenceEqual(before.Skip(4).Take(4).Select(p => p.Score)), "audio-missing rows are answered differently");
 
-        string path = Path.Combine(Root, "rmm-avqa.zip");
-        context.Model.Save(model, data.Schema, path);
-        var fresh = new MLContext(seed: 42);
-        var afterLoad = TinyLinkedData.Predict(fresh, fresh.Model.Load(path, out _), scenarios);
-        for (int i = 0; i < scenarios.Count; i++)
-        {
-            Assert.AreEqual(before[i].PredictedAnswer, afterLoad[i].PredictedAnswer);
-            FloatAssert.AreClose(before[i].Score, afterLoad[i].Score);
-        }
-
-        string input = Path.Combine(Root, "rows.json"), output = Path.Combine(Root, "predictions.json");
-        File.WriteAllText(input, JsonSerializer.Serialize(scenarios.Select(r => new AvqaRow
-        {
-            Question = r.Question, Audio = r.Audio, Visual = r.Visual, AudioMissing = r.AudioMissing, VisualMissing = r.VisualMissing,
-        })));
-        ProbeProcess.Run("avqa", path, input, output);
-        var afterProcess = JsonSerializer.Deserialize<List<AvqaPrediction>>(File.ReadAllText(output))!;
-        for (int i = 0; i < scenarios.Count; i++)
-        {
-            Assert.AreEqual(before[i].PredictedAnswer, afterProcess[i].PredictedAnswer);
-            FloatAssert.AreClose(before[i].Score, afterProcess[i].Score);
-        }
+        TinyLinkedData.AssertSameAnswersAfterSaveAndLoad(context, model, data.Schema, Path.Combine(Root, "rmm-avqa.zip"), scenarios, before);
     }
 
     [TestMethod]
