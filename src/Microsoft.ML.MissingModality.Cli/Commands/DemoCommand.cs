@@ -11,7 +11,7 @@ using Microsoft.ML.MissingModality.Scenarios;
 namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
-/// <c>avqa demo [--out DIR] [--preset small] [--epochs N] [--seed S] [--device auto|cpu|cuda]</c>: the whole job on
+/// <c>avqa demo [--out DIR] [--preset small] [--epochs N] [--batch-size B] [--seed S] [--device auto|cpu|cuda]</c>: the whole job on
 /// the synthetic benchmark — generate a dataset, train AVST alone and the paper's full method (the RMM generator, the
 /// AVR diffusion, AVST on Eq. 8), both validated, evaluate the test split with complete inputs, audio missing and visual missing, and write
 /// <c>results.md</c> beside the models, with the difficulty report's reference answerers for comparison.
@@ -24,6 +24,9 @@ public static class DemoCommand
     /// <summary>Epochs the demo trains each answerer for unless told otherwise.</summary>
     public const int DefaultEpochs = 10;
 
+    /// <summary>Rows per step of each answerer in the demo unless told otherwise.</summary>
+    public const int DefaultBatchSize = 64;
+
     /// <summary>Epochs of the RMM generator and of the AVR diffusion in the demo (their own defaults are 20).</summary>
     public const int ComponentEpochs = 5;
 
@@ -33,14 +36,15 @@ public static class DemoCommand
         var output = new Option<string>("--out") { Description = "Folder to create for the dataset, model and results.", DefaultValueFactory = _ => "avqa-demo" };
         var preset = new Option<string>("--preset") { Description = "Synthetic preset.", DefaultValueFactory = _ => "small" };
         preset.AcceptOnlyFromAmong([.. SyntheticPreset.All.Select(p => p.Name)]);
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => DefaultEpochs };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs of each answerer.", DefaultValueFactory = _ => DefaultEpochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step of each answerer.", DefaultValueFactory = _ => DefaultBatchSize };
         var seed = new Option<int>("--seed") { Description = "Seed of the dataset, training and scenarios.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Names);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output folder." };
         var command = new System.CommandLine.Command("demo", "Generate the synthetic benchmark, train AVST alone and the full method (RMM generator, AVR diffusion, AVST on Eq. 8), and evaluate both with complete inputs and with audio or visual missing.")
         {
-            output, preset, epochs, seed, device, overwrite,
+            output, preset, epochs, batchSize, seed, device, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -48,6 +52,10 @@ public static class DemoCommand
         int Execute(ParseResult parse)
         {
             string root = Path.GetFullPath(parse.GetRequiredValue(output));
+            if (parse.GetValue(epochs) < 1)
+                throw new ArgumentException("--epochs must be at least 1.");
+            if (parse.GetValue(batchSize) < 1)
+                throw new ArgumentException("--batch-size must be at least 1.");
             if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
             {
                 if (!parse.GetValue(overwrite))
@@ -68,6 +76,7 @@ public static class DemoCommand
             var options = new AvqaTrainerOptions
             {
                 Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batchSize),
                 Seed = seedValue,
                 Progress = report => { bar.Clear(); context.Error.WriteLine("  " + report); },
                 StepProgress = step => bar.Update($"epoch {step.Epoch}/{step.Epochs}", step.Step, step.StepsPerEpoch),

@@ -137,9 +137,9 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
             var a = audio.reshape(-1, shape.AudioDim).to_type(torch.ScalarType.Float64);
             var v = visual.transpose(1, 2).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);   // [C, B·T·P]
             audioSum = Add(audioSum, a.sum([0]));
-            audioSquares = Add(audioSquares, a.square().sum([0]));
+            audioSquares = Add(audioSquares, a.Squared().sum([0]));
             visualSum = Add(visualSum, v.sum([1]));
-            visualSquares = Add(visualSquares, v.square().sum([1]));
+            visualSquares = Add(visualSquares, v.Squared().sum([1]));
             pairs += a.shape[0];
             positions += v.shape[1];
         }
@@ -149,12 +149,12 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
     }
 
     private static torch.Tensor Add(torch.Tensor? total, torch.Tensor value) =>
-        (total is null ? value.clone() : total + value).MoveToOuterDisposeScope();
+        (total is null ? value.clone() : total.Plus(value)).MoveToOuterDisposeScope();
 
     private static (torch.Tensor Mean, torch.Tensor Std) Moments(torch.Tensor sum, torch.Tensor squares, long count)
     {
-        var mean = sum / count;
-        var variance = (squares / count - mean.square()).clamp_min(0) * count / Math.Max(1, count - 1);
+        var mean = sum.DividedBy(count);
+        var variance = (squares.DividedBy(count) - mean.Squared()).AtLeast(0).Times(count).DividedBy(Math.Max(1, count - 1));
         return (mean.to_type(torch.ScalarType.Float32), variance.sqrt().to_type(torch.ScalarType.Float32));
     }
 }

@@ -47,7 +47,7 @@ internal sealed class AudioVisualDiffusion
             Scheduler.AddNoise(a0, audioNoise, steps), Scheduler.AddNoise(v0, visualNoise, steps), steps);
         var audioError = nn.functional.mse_loss(audioPrediction, Scheduler.Target(a0, audioNoise, steps, Prediction));
         var visualError = nn.functional.mse_loss(visualPrediction, Scheduler.Target(v0, visualNoise, steps, Prediction));
-        return ((audioError + visualError).MoveToOuterDisposeScope(), audioError.MoveToOuterDisposeScope(), visualError.MoveToOuterDisposeScope());
+        return (audioError.Plus(visualError).MoveToOuterDisposeScope(), audioError.MoveToOuterDisposeScope(), visualError.MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -96,7 +96,8 @@ internal sealed class AudioVisualDiffusion
         for (int t = first; t >= 0; t--)
         {
             using var step = NewDisposeScope();
-            var (audioPrediction, visualPrediction) = Network.Denoiser.Predict(a, v, full(a.shape[0], t, dtype: ScalarType.Int64, device: a.device));
+            using Scalar stepNumber = t;
+            var (audioPrediction, visualPrediction) = Network.Denoiser.Predict(a, v, full(a.shape[0], stepNumber, dtype: ScalarType.Int64, device: a.device));
             Tensor nextAudio, nextVisual;
             if (settings.Sampler == DiffusionSampler.Ddim)
             {

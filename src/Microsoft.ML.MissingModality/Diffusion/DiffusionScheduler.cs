@@ -1,3 +1,5 @@
+using Microsoft.ML.MissingModality.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.MissingModality.Diffusion;
@@ -145,7 +147,10 @@ internal sealed class DiffusionScheduler
             DiffusionPrediction.Velocity => Combine(i => _sqrtAlphaBars[i], xt, i => -_sqrtOneMinusAlphaBars[i], modelOutput, t),
             _ => throw UnknownPrediction(prediction),
         };
-        return clampOriginal is double c ? x0.clamp(-c, c) : x0;
+        if (clampOriginal is not double c)
+            return x0;
+        using Scalar low = -c, high = c;
+        return x0.clamp(low, high);
     }
 
     /// <inheritdoc cref="PredictOriginal(Tensor, Tensor, long[], DiffusionPrediction, double?)"/>
@@ -174,10 +179,10 @@ internal sealed class DiffusionScheduler
         var x0 = PredictOriginal(xt, modelOutput, rows, prediction, clampOriginal);
 
         // 2. The posterior mean μ̃_t(x_t, x̂_0) = c0·x̂_0 + ct·x_t (Ho et al. 2020, Eq. 7).
-        var mean = x0 * _posteriorOriginal[t] + xt * _posteriorCurrent[t];
+        var mean = x0.Times(_posteriorOriginal[t]).Plus(xt.Times(_posteriorCurrent[t]));
 
         // 3. x_{t−1} = μ̃_t + σ_t·z with σ_t² = β̃_t (Ho et al. 2020, Algorithm 2, line 4, and Sec. 3.2); z = 0 at the last step.
-        return noise is null || t == 0 ? mean : mean + noise * Math.Sqrt(_posteriorVariance[t]);
+        return noise is null || t == 0 ? mean : mean.Plus(noise.Times(Math.Sqrt(_posteriorVariance[t])));
     }
 
     /// <summary>
@@ -205,12 +210,12 @@ internal sealed class DiffusionScheduler
         // 2. ε̂, the direction pointing to x_t: the model's own (ε-prediction), or from v̂ as √ᾱ_t·v̂ + √(1 − ᾱ_t)·x_t; from
         //    x_t = √ᾱ_t·x̂_0 + √(1 − ᾱ_t)·ε̂ when x̂_0 was clamped, so that the step stays on the line through both.
         var epsilon = clampOriginal is not null
-            ? (xt - x0 * _sqrtAlphaBars[t]) / _sqrtOneMinusAlphaBars[t]
-            : prediction == DiffusionPrediction.Noise ? modelOutput.alias() : modelOutput * _sqrtAlphaBars[t] + xt * _sqrtOneMinusAlphaBars[t];
+            ? (xt - x0.Times(_sqrtAlphaBars[t])).DividedBy(_sqrtOneMinusAlphaBars[t])
+            : prediction == DiffusionPrediction.Noise ? modelOutput.alias() : modelOutput.Times(_sqrtAlphaBars[t]).Plus(xt.Times(_sqrtOneMinusAlphaBars[t]));
 
         // 3. x_{t−1} = √ᾱ_{t−1}·x̂_0 + √(1 − ᾱ_{t−1})·ε̂ (Song et al. 2021, Eq. 12, σ_t = 0).
         double alphaBarPrev = tPrev < 0 ? 1 : _alphaBars[tPrev];
-        return x0 * Math.Sqrt(alphaBarPrev) + epsilon * Math.Sqrt(1 - alphaBarPrev);
+        return x0.Times(Math.Sqrt(alphaBarPrev)).Plus(epsilon.Times(Math.Sqrt(1 - alphaBarPrev)));
     }
 
     /// <summary>
@@ -231,7 +236,7 @@ internal sealed class DiffusionScheduler
     private Tensor Combine(Func<long, double> a, Tensor x, Func<long, double> b, Tensor y, long[] t)
     {
         CheckTimesteps(t, x);
-        var sum = DiffusionTensors.PerRow(t.Select(a), x) * x + DiffusionTensors.PerRow(t.Select(b), x) * y;
+        var sum = (DiffusionTensors.PerRow(t.Select(a), x) * x).Plus(DiffusionTensors.PerRow(t.Select(b), x) * y);
         return DiffusionTensors.InDtypeOf(sum, x);
     }
 

@@ -53,7 +53,7 @@ internal sealed class AudioVisualMatchingHead : nn.Module<Tensor, Tensor, Tensor
         CheckNegatives(negatives, batch);
         using var scope = NewDisposeScope();
         var cpuNegatives = negatives.cpu();
-        var rows = cpuNegatives.ge(0).nonzero().squeeze(-1);                                    // samples with a partner
+        var rows = cpuNegatives.ge(HeldScalars.Zero).nonzero().squeeze(-1);                                 // samples with a partner
         if (rows.shape[0] == 0)
             return zeros([], dtype: audio.dtype, device: audio.device).MoveToOuterDisposeScope();
         var partners = cpuNegatives.index_select(0, rows);
@@ -124,7 +124,7 @@ internal sealed class AudioVisualMatchingHead : nn.Module<Tensor, Tensor, Tensor
         var cpu = negatives.cpu();
         if (cpu.min().item<long>() < -1 || cpu.max().item<long>() >= batch)
             throw new ArgumentException($"Negatives must index the batch, 0..{batch - 1}, or be -1 (no partner).", nameof(negatives));
-        if (cpu.eq(arange(batch, dtype: int64)).any().item<bool>())
+        if (cpu.eq(tensor(Enumerable.Range(0, (int)batch).Select(i => (long)i).ToArray())).any().item<bool>())
             throw new ArgumentException("A negative pairs a sample with itself (negatives[i] == i).", nameof(negatives));
     }
 }

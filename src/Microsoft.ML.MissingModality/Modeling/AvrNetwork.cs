@@ -44,9 +44,9 @@ internal sealed class AvrNetwork : nn.Module
     {
         using var _ = no_grad();
         audioMean.copy_(audio.Mean);
-        audioScale.copy_(audio.Std.clamp_min(1e-4));
+        audioScale.copy_(audio.Std.AtLeast(1e-4));
         visualMean.copy_(visual.Mean);
-        visualScale.copy_(visual.Std.clamp_min(1e-4));
+        visualScale.copy_(visual.Std.AtLeast(1e-4));
     }
 
     /// <summary>Pairs in the diffusion's space (zero mean, unit variance per feature).</summary>
@@ -55,7 +55,7 @@ internal sealed class AvrNetwork : nn.Module
 
     /// <summary>Pairs back in the features' own space.</summary>
     public (Tensor Audio, Tensor Visual) Restore(Tensor audio, Tensor visual) =>
-        (audio * audioScale + audioMean, visual * MapShaped(visualScale) + MapShaped(visualMean));
+        ((audio * audioScale).Plus(audioMean), (visual * MapShaped(visualScale)).Plus(MapShaped(visualMean)));
 
     private static Tensor MapShaped(Tensor perChannel) => perChannel.view(1, -1, 1, 1);
 }

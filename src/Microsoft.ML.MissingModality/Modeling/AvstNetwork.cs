@@ -111,8 +111,8 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
         var audioAttended = temporalAudio.forward(questionFeature, encodedAudio);           // [B, hidden]
         var visualAttended = temporalVisual.forward(questionFeature, groundedVisual);       // [B, hidden]
         var logits = fusion.forward(
-            audioAttended + encodedAudio.mean([1]),
-            visualAttended + groundedVisual.mean([1]),
+            audioAttended.Plus(encodedAudio.mean([1])),
+            visualAttended.Plus(groundedVisual.mean([1])),
             questionFeature);
         // encodedAudio belongs to the caller: hand back an alias so disposing the output never frees the caller's tensor.
         return new AvstOutput(logits, encodedAudio.alias(), groundedVisual).MoveToOuterDisposeScope();
@@ -130,7 +130,7 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
         using var scope = NewDisposeScope();
         var loss = AnswerLoss(output, answers);
         if (negatives is not null && Config.MatchingLossWeight > 0)
-            loss = loss + MatchingLoss(output, negatives) * Config.MatchingLossWeight;
+            loss = loss.Plus(MatchingLoss(output, negatives).Times(Config.MatchingLossWeight));
         return loss.MoveToOuterDisposeScope();
     }
 

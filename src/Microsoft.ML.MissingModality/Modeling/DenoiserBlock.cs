@@ -33,8 +33,8 @@ internal sealed class DenoiserBlock : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = firstConv.forward(nn.functional.silu(firstNorm.forward(maps)));
-        h = h + condition.forward(nn.functional.silu(conditioning)).unsqueeze(-1).unsqueeze(-1);
+        h = h.Plus(condition.forward(nn.functional.silu(conditioning)).unsqueeze(-1).unsqueeze(-1));
         h = secondConv.forward(nn.functional.silu(secondNorm.forward(h)));
-        return (maps + h).MoveToOuterDisposeScope();
+        return maps.Plus(h).MoveToOuterDisposeScope();
     }
 }

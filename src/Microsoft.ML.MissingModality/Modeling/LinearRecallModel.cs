@@ -43,7 +43,7 @@ internal sealed class LinearRecallModel : nn.Module<Tensor, Tensor>
         var xc = xd - xMean;
         var yc = yd - yMean;
         long rows = x.shape[0];
-        var gram = xc.t().matmul(xc) + eye(InputSize, dtype: float64, device: x.device) * (l2PerRow * rows);
+        var gram = xc.t().matmul(xc).Plus(eye(InputSize, dtype: float64, device: x.device).Times(l2PerRow * rows));
         var weight = linalg.solve(gram, xc.t().matmul(yc));          // [in, out]
         var bias = (yMean - xMean.matmul(weight)).squeeze(0);        // [out]
         projection.weight!.copy_(weight.t().to(float32));

@@ -41,8 +41,8 @@ internal sealed class MeanRecallModel : nn.Module, IRecallModel, IRecallFitter
         if (_rows == 0 || _audioSum is null || _visualSum is null)
             throw new InvalidDataException("The mean recaller needs at least one row with both modalities; the training data has none.");
         using var _ = no_grad();
-        using (var a = (_audioSum / _rows).to(float32)) meanAudio.copy_(a);
-        using (var v = (_visualSum / _rows).to(float32)) meanVisual.copy_(v);
+        using (var a = _audioSum.DividedBy(_rows).to(float32)) meanAudio.copy_(a);
+        using (var v = _visualSum.DividedBy(_rows).to(float32)) meanVisual.copy_(v);
         _audioSum.Dispose();
         _visualSum.Dispose();
         _audioSum = _visualSum = null;
@@ -53,7 +53,7 @@ internal sealed class MeanRecallModel : nn.Module, IRecallModel, IRecallFitter
     {
         if (total is null)
             return value;
-        total.add_(value);
+        total.PlusInPlace(value);
         value.Dispose();
         return total;
     }

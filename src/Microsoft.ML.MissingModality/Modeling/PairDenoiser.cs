@@ -43,8 +43,8 @@ internal sealed class PairDenoiser : nn.Module
     public (Tensor Audio, Tensor Visual) Predict(Tensor audio, Tensor visual, Tensor steps)
     {
         using var scope = NewDisposeScope();
-        var conditioning = step.forward(steps) + audioIn.forward(audio);                     // [N, width]
-        var maps = visualIn.forward(visual) + conditioning.unsqueeze(-1).unsqueeze(-1);      // [N, width, H, W]
+        var conditioning = step.forward(steps).Plus(audioIn.forward(audio));                  // [N, width]
+        var maps = visualIn.forward(visual).Plus(conditioning.unsqueeze(-1).unsqueeze(-1));   // [N, width, H, W]
         foreach (var block in blocks)
             maps = block.forward(maps, conditioning);
         var pooled = maps.mean([2, 3]);

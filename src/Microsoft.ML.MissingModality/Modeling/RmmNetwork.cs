@@ -30,7 +30,8 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
         visualSlots = nn.Parameter(zeros(config.Slots, config.VisualSlotSize));
         audioSlots = nn.Parameter(zeros(config.Slots, config.AudioDim));
         questionSlots = nn.Parameter(zeros(config.Slots, config.QuestionHiddenSize));
-        addressingLogScale = nn.Parameter(full(3, Math.Log(config.AddressingScale)), requires_grad: config.LearnAddressingScale);
+        using (Scalar logScale = Math.Log(config.AddressingScale))
+            addressingLogScale = nn.Parameter(full(3, logScale), requires_grad: config.LearnAddressingScale);
         RegisterComponents();
         if (generator is not null)
         {
@@ -101,7 +102,7 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     /// that of the visual maps, each averaged over its elements.
     /// </summary>
     public static Tensor ReconstructionLoss(Tensor recalledAudio, Tensor recalledVisual, Tensor audio, Tensor visual) =>
-        nn.functional.mse_loss(recalledAudio, audio) + nn.functional.mse_loss(recalledVisual, visual);
+        nn.functional.mse_loss(recalledAudio, audio).Plus(nn.functional.mse_loss(recalledVisual, visual));
 
     /// <summary>
     /// Sets slot j to the audio, the visual map and the question feature of one (row, segment) of the given complete
@@ -133,7 +134,7 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
         var joint = byModality * byQuestion;
         return Config.Combination == SlotCombination.SoftmaxOfProduct
             ? nn.functional.softmax(joint, -1)
-            : joint / joint.sum(-1, keepdim: true).clamp_min(1e-30);
+            : joint / joint.sum(-1, keepdim: true).AtLeast(1e-30);
     }
 
     // Eq. 1: softmax over slots of a feature's score against each slot, times the addressing's inverse temperature.
@@ -141,7 +142,7 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     {
         var scores = Config.Addressing == SlotAddressing.Cosine
             ? nn.functional.normalize(features, p: 2, dim: -1).matmul(nn.functional.normalize(slots, p: 2, dim: -1).t())
-            : features.matmul(slots.t()) / Math.Sqrt(slots.shape[1]);
+            : features.matmul(slots.t()).DividedBy(Math.Sqrt(slots.shape[1]));
         return nn.functional.softmax(scores * addressingLogScale[scale].exp(), -1);
     }
 

@@ -75,11 +75,11 @@ internal sealed class SegmentLinearRecallModel : nn.Module, IRecallModel, IRecal
                 throw new InvalidDataException("The linear recaller needs at least one row with both modalities; the training data has none.");
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var xMean = _x / _rows;
-            var yMean = _y / _rows;
+            var xMean = _x.DividedBy(_rows);
+            var yMean = _y.DividedBy(_rows);
             // Centred moments: XcᵀXc = XᵀX − N x̄x̄ᵀ, XcᵀYc = XᵀY − N x̄ȳᵀ.
-            var gram = _xx - xMean.outer(xMean) * _rows + eye(inputs, dtype: float64, device: _xx.device) * (l2PerRow * _rows);
-            var cross = _xy - xMean.outer(yMean) * _rows;
+            var gram = (_xx - xMean.outer(xMean).Times(_rows)).Plus(eye(inputs, dtype: float64, device: _xx.device).Times(l2PerRow * _rows));
+            var cross = _xy - xMean.outer(yMean).Times(_rows);
             var weight = linalg.solve(gram, cross);                                // [in, out]
             var bias = yMean - xMean.matmul(weight);
             layer.weight!.copy_(weight.t().to(float32));
@@ -96,7 +96,7 @@ internal sealed class SegmentLinearRecallModel : nn.Module, IRecallModel, IRecal
                 total = value.DetachFromDisposeScope();
                 return;
             }
-            total.add_(value);
+            total.PlusInPlace(value);
         }
     }
 }

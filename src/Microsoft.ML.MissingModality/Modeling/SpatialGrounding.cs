@@ -44,10 +44,8 @@ internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
         // Computed in the input's own [B, T, C, P] layout, never materialising normalised copies of the map: the
         // cosine weights are (q · v_p) / ‖v_p‖, and v_att = Σ_p w_p v_p / ‖v_p‖ (same maths as normalising first).
         var global = visual.mean([-1]);                                                          // [B, T, C]
-        // Not linalg.vector_norm: TorchSharp 0.107 builds its `ord` Scalar as a temporary that the finalizer can free
-        // during the native call (a GC on another thread mid-call), which failed a training run with a libtorch
-        // "toDouble" error. Square-sum-root takes no Scalar; the clamp's is a field, so it outlives every call.
-        var norms = visual.square().sum([-2]).sqrt_().clamp_min(NormFloor);                      // [B, T, P]
+        // Not linalg.vector_norm, whose `ord` is a temporary Scalar (see HeldScalars): square-sum-root takes none.
+        var norms = visual.Squared().sum([-2]).sqrt_().clamp_min(NormFloor);                     // [B, T, P]
         var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1).unsqueeze(-2); // [B, T, 1, C]
         var weights = (query.matmul(visual).squeeze(-2) / norms).softmax(-1);                    // [B, T, P]
         var attended = visual.matmul((weights / norms).unsqueeze(-1)).squeeze(-1);              // [B, T, C]

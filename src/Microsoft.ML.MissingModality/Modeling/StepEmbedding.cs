@@ -27,7 +27,8 @@ internal sealed class StepEmbedding : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         int half = _width / 2;
-        var frequencies = exp(arange(half, dtype: ScalarType.Float32, device: steps.device) * (-Math.Log(10000) / half));
+        using Scalar start = 0, end = half, by = 1;
+        var frequencies = exp(arange(start, end, by, dtype: ScalarType.Float32, device: steps.device).Times(-Math.Log(10000) / half));
         var angles = steps.to_type(ScalarType.Float32).unsqueeze(1) * frequencies.unsqueeze(0);
         var code = cat([sin(angles), cos(angles)], 1);
         return second.forward(nn.functional.silu(first.forward(code))).MoveToOuterDisposeScope();

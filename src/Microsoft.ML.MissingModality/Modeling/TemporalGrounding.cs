@@ -55,10 +55,10 @@ internal sealed class TemporalGrounding : nn.Module<Tensor, Tensor, Tensor>
         var q = query.forward(question).view(batch, Heads, 1, headSize);                           // [B, H, 1, d]
         var k = key.forward(segments).view(batch, steps, Heads, headSize).transpose(1, 2);          // [B, H, T, d]
         var v = value.forward(segments).view(batch, steps, Heads, headSize).transpose(1, 2);        // [B, H, T, d]
-        var weights = q.matmul(k.transpose(-1, -2)).div(Math.Sqrt(headSize)).softmax(-1);          // [B, H, 1, T]
+        var weights = q.matmul(k.transpose(-1, -2)).DividedBy(Math.Sqrt(headSize)).softmax(-1);    // [B, H, 1, T]
         var attended = attentionDropout.forward(weights).matmul(v).reshape(batch, hidden);          // [B, hidden]
         var x = output.forward(attended);
         var ffn = feedForwardOut.forward(feedForwardDropout.forward(nn.functional.relu(feedForwardIn.forward(x))));
-        return norm.forward(x + residualDropout.forward(ffn)).MoveToOuterDisposeScope();
+        return norm.forward(x.Plus(residualDropout.forward(ffn))).MoveToOuterDisposeScope();
     }
 }

@@ -56,10 +56,10 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var recalledAudio = AnswerPair(substitutes.AudioMissing, inputs, audio, q);
         var recalledVisual = AnswerPair(substitutes.VisualMissing, inputs, audio, q);
         var loss = MaskedCrossEntropy(real, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device))
-            + (MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
-               + MaskedCrossEntropy(recalledVisual, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device))) * _recalledPairWeight;
+            .Plus(MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
+               .Plus(MaskedCrossEntropy(recalledVisual, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device))).Times(_recalledPairWeight));
         if (MatchingLoss(batch, real, device) is { } matching)
-            loss = loss + matching * _network.Config.MatchingLossWeight;
+            loss = loss.Plus(matching.Times(_network.Config.MatchingLossWeight));
         return new BatchResult(loss, correct, batch.Count);
     }
 
@@ -83,10 +83,10 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var complete = BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device);
         var hasVisual = BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device);
         var hasAudio = BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device);
-        var correct = Correct(_network.Answer(audio, inputs.Visual, q), labels) * complete
-            + Correct(AnswerPair(substitutes.AudioMissing, inputs, audio, q), labels) * hasVisual
-            + Correct(AnswerPair(substitutes.VisualMissing, inputs, audio, q), labels) * hasAudio;
-        var combinations = (complete + hasVisual + hasAudio).clamp_min(1);
+        var correct = (Correct(_network.Answer(audio, inputs.Visual, q), labels) * complete)
+            .Plus(Correct(AnswerPair(substitutes.AudioMissing, inputs, audio, q), labels) * hasVisual)
+            .Plus(Correct(AnswerPair(substitutes.VisualMissing, inputs, audio, q), labels) * hasAudio);
+        var combinations = complete.Plus(hasVisual).Plus(hasAudio).clamp_min(HeldScalars.One);
         return ((correct / combinations).sum().item<float>(), batch.Count);
     }
 
@@ -112,7 +112,7 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
 
     // Σ over the masked rows of their cross-entropy, divided by the whole batch: with every row present it is the plain mean.
     private static Tensor MaskedCrossEntropy(AvstOutput output, Tensor labels, Tensor mask) =>
-        (nn.functional.cross_entropy(output.Logits, labels, reduction: nn.Reduction.None) * mask).sum() / labels.shape[0];
+        (nn.functional.cross_entropy(output.Logits, labels, reduction: nn.Reduction.None) * mask).sum().DividedBy(labels.shape[0]);
 
     // The matching loss needs real pairs: only the complete rows take part, with negatives from their other videos.
     private Tensor? MatchingLoss(TrainingBatch batch, AvstOutput real, Device device)

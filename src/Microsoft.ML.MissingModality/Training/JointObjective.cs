@@ -76,14 +76,14 @@ internal sealed class JointObjective : ITrainingObjective, IDisposable
             var (completeAudio, completeVisual) = (audio.index_select(0, index), visual.index_select(0, index));
             if (_settings.RecallLossWeight > 0)
                 auxiliary = RmmNetwork.ReconstructionLoss(recalledAudio.index_select(0, index), recalledVisual.index_select(0, index), completeAudio, completeVisual)
-                    * _settings.RecallLossWeight;
+                    .Times(_settings.RecallLossWeight);
             if (_diffusion is not null && _settings.DiffusionLossWeight > 0)
             {
-                var ave = _diffusion.Loss(completeAudio, completeVisual, _diffusionNoise).Loss * _settings.DiffusionLossWeight;
-                auxiliary = auxiliary is null ? ave : auxiliary + ave;
+                var ave = _diffusion.Loss(completeAudio, completeVisual, _diffusionNoise).Loss.Times(_settings.DiffusionLossWeight);
+                auxiliary = auxiliary is null ? ave : auxiliary.Plus(ave);
             }
         }
-        var total = auxiliary is null ? answer.Loss! : answer.Loss! + auxiliary;
+        var total = auxiliary is null ? answer.Loss! : answer.Loss!.Plus(auxiliary);
         // The first step of every epoch and one in GradientShareEvery after it.
         bool measure = _settings.AnswerLossReachesRecall && _stepsSinceMeasured++ % GradientShareEvery == 0;
         Action? backward = measure ? () => MeasuredBackward(answer.Loss!, auxiliary)
@@ -172,8 +172,8 @@ internal sealed class JointObjective : ITrainingObjective, IDisposable
             if (parameters[i].grad is not { } total)
                 continue;
             var part = fromAnswer[i];
-            answer += part is null ? 0 : part.square().sum().item<float>();
-            own += (part is null ? total : total - part).square().sum().item<float>();
+            answer += part is null ? 0 : part.Squared().sum().item<float>();
+            own += (part is null ? total : total - part).Squared().sum().item<float>();
         }
         double a = Math.Sqrt(answer), o = Math.Sqrt(own);
         return a + o == 0 ? 0 : a / (a + o);

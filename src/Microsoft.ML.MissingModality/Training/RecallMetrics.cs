@@ -1,3 +1,4 @@
+using Microsoft.ML.MissingModality.Modeling;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.MissingModality.Training;
@@ -10,5 +11,5 @@ internal static class RecallMetrics
         nn.functional.cosine_similarity(recalled.flatten(2), real.flatten(2), dim: 2).mean([1]);
 
     /// <summary>Per row <c>[B]</c>: the mean squared error over all elements.</summary>
-    public static Tensor SquaredError(Tensor recalled, Tensor real) => (recalled - real).square().flatten(1).mean([1]);
+    public static Tensor SquaredError(Tensor recalled, Tensor real) => (recalled - real).Squared().flatten(1).mean([1]);
 }

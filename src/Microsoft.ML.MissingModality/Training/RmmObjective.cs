@@ -33,7 +33,7 @@ internal sealed class RmmObjective(RmmNetwork network) : ITrainingObjective
     }
 
     private static double CosineSum(Tensor recalledAudio, Tensor recalledVisual, Tensor audio, Tensor visual) =>
-        ((RecallMetrics.Cosine(recalledAudio, audio) + RecallMetrics.Cosine(recalledVisual, visual)) / 2).sum().item<float>();
+        RecallMetrics.Cosine(recalledAudio, audio).Plus(RecallMetrics.Cosine(recalledVisual, visual)).DividedBy(2).sum().item<float>();
 
     public (Tensor Audio, Tensor Visual, Tensor Question) Inputs(TrainingBatch batch, Device device)
     {

@@ -123,11 +123,10 @@ internal static class TrainingLoop
         return (lossSum / rows, metricSum / rows);
     }
 
-    private static optim.Optimizer CreateOptimizer(ITrainingObjective objective, double learningRate)
+    internal static optim.Optimizer CreateOptimizer(ITrainingObjective objective, double learningRate)
     {
-        if (objective.ParameterGroups is not { } groups)
-            return optim.Adam(objective.Network.parameters(), learningRate);
-        return optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, lr: learningRate * g.LearningRateFactor)), learningRate);
+        var groups = objective.ParameterGroups ?? [(objective.Network.parameters(), 1.0)];
+        return new HeldScalarAdam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, lr: learningRate * g.LearningRateFactor)), learningRate);
     }
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module module, Dictionary<string, Tensor>? previous)

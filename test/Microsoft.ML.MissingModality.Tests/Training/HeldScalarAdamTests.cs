@@ -1,0 +1,70 @@
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using AdamModule = TorchSharp.Modules.Adam;
+
+namespace Microsoft.ML.MissingModality.Tests.Training;
+
+[TestClass]
+public sealed class HeldScalarAdamTests
+{
+    [TestMethod]
+    public void Step_TwoGroupsWithStepDecay_SameWeightsBitForBitAsTorchSharpAdam()
+    {
+        var (reference, referenceInput) = Network(seed: 3);
+        var (held, heldInput) = Network(seed: 3);
+        using var referenceOptimizer = new AdamModule(Groups(reference), 1e-2);
+        using var heldOptimizer = new HeldScalarAdam(Groups(held), 1e-2);
+        var referenceSchedule = optim.lr_scheduler.StepLR(referenceOptimizer, 3, 0.1);
+        var heldSchedule = optim.lr_scheduler.StepLR(heldOptimizer, 3, 0.1);
+
+        for (int step = 0; step < 12; step++)
+        {
+            Step(reference, referenceInput, referenceOptimizer);
+            Step(held, heldInput, heldOptimizer);
+            referenceSchedule.step();
+            heldSchedule.step();
+        }
+
+        var expected = reference.parameters().ToArray();
+        var actual = held.parameters().ToArray();
+        Assert.HasCount(expected.Length, actual);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.AreEqual(0f, MaxDifference(expected[i], actual[i]), $"parameter {i}");
+        Assert.IsGreaterThan(0f, MaxDifference(expected[0], Network(seed: 3).Module.parameters().First()), "the weights never moved");
+        Assert.AreEqual(1e-3 * Math.Pow(0.1, 4), heldOptimizer.ParamGroups.Last().LearningRate, 1e-12, "StepLR drives the held-scalar Adam's groups");
+    }
+
+    [TestMethod]
+    public void Step_WeightDecayRequested_NotSupported()
+    {
+        var (module, input) = Network(seed: 1);
+        using var optimizer = new HeldScalarAdam([new AdamModule.ParamGroup(module.parameters(), lr: 1e-3, weight_decay: 0.1)], 1e-3);
+        module.forward(input).sum().backward();
+        Assert.ThrowsExactly<NotSupportedException>(() => optimizer.step());
+    }
+
+    // Two groups at different rates, as the joint trainer builds them; the second layer's rate is a tenth.
+    private static AdamModule.ParamGroup[] Groups(nn.Module<Tensor, Tensor> module)
+    {
+        var parameters = module.parameters().ToArray();
+        return [new(parameters.Take(2), lr: 1e-2), new(parameters.Skip(2), lr: 1e-3)];
+    }
+
+    private static (nn.Module<Tensor, Tensor> Module, Tensor Input) Network(int seed)
+    {
+        manual_seed(seed);
+        var module = nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 3));
+        return (module, randn(5, 6));
+    }
+
+    private static float MaxDifference(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+
+    private static void Step(nn.Module<Tensor, Tensor> module, Tensor input, optim.Optimizer optimizer)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        module.forward(input).pow(2).mean().backward();
+        optimizer.step();
+    }
+}
