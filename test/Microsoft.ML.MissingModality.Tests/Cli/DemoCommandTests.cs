@@ -41,4 +41,24 @@ public sealed class DemoCommandTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [TestMethod]
+    [DataRow("--batch-size", "0")]
+    [DataRow("--epochs", "0")]
+    public void Demo_NonPositiveSchedule_UsageErrorBeforeAnythingIsWritten(string option, string value)
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string output = Path.Combine(root, "demo");
+            var (code, _, stderr) = Run("demo", "--preset", "tiny", option, value, "--out", output);
+            Assert.AreEqual(Program.UsageError, code, stderr);
+            StringAssert.Contains(stderr, option);
+            Assert.IsFalse(Directory.Exists(output), "nothing is generated before the arguments are checked");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
