@@ -29,13 +29,6 @@ internal static class HeldScalars
     /// <summary><c>a += b</c>, in place.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
-    /// <summary><c>a + value</c>.</summary>
-    public static Tensor Plus(this Tensor a, double value)
-    {
-        using Scalar held = value;
-        return a.add(held, One);
-    }
-
     /// <summary><c>a * factor</c>.</summary>
     public static Tensor Times(this Tensor a, double factor)
     {
