@@ -1,73 +1,28 @@
-// MSBuild task (compiled by RoslynCodeTaskFactory, see LibTorchSharpCompat.targets).
-// Marks one symbol-version requirement of an ELF64 shared library weak (VER_FLG_WEAK), so that the dynamic loader
-// accepts the library on a system whose libstdc++ lacks that version. Skips everything when the libstdc++ that this
-// build runs on already provides the version.
+// Two parts in one file, because RoslynCodeTaskFactory compiles exactly one source file:
+// - ElfVersionNeed: reads and weakens one symbol-version requirement of an ELF64 shared library (VER_FLG_WEAK), so
+//   that the dynamic loader accepts the library on a system whose libstdc++ lacks that version. The library compiles
+//   this part too (MISSINGMODALITY_RUNTIME), for the run-time variant of the fix (TorchNativeLoader).
+// - WeakenElfVersionNeed: the MSBuild task (see LibTorchSharpCompat.targets) that patches a build or publish output.
 #nullable enable
 // Compiled against netstandard2.0 by RoslynCodeTaskFactory: keep to that API surface.
 using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+#if !MISSINGMODALITY_RUNTIME
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+#endif
 
-public sealed class WeakenElfVersionNeed : Task
+internal static class ElfVersionNeed
 {
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlagWeak = 0x2;
 
-    [Required] public string Directory { get; set; } = "";
-    [Required] public string FileName { get; set; } = "";
-    [Required] public string VersionName { get; set; } = "";
+    public enum State { NotRequired, AlreadyWeak, Patched }
 
-    public override bool Execute()
-    {
-        if (!System.IO.Directory.Exists(Directory))
-            return true;
-        var targets = System.IO.Directory.GetFiles(Directory, FileName, SearchOption.AllDirectories);
-        if (targets.Length == 0)
-            return true;
-
-        string? libstdcxx = FindSystemLibStdCxx();
-        if (libstdcxx != null && Contains(File.ReadAllBytes(libstdcxx), Encoding.ASCII.GetBytes(VersionName + "\0")))
-        {
-            Log.LogMessage(MessageImportance.Low, $"{libstdcxx} provides {VersionName}: {FileName} left as shipped.");
-            return true;
-        }
-
-        foreach (string target in targets)
-        {
-            try
-            {
-                byte[] image = File.ReadAllBytes(target);
-                switch (MarkWeak(image))
-                {
-                    case PatchResult.Patched:
-                        string temporary = target + ".weak-tmp";
-                        File.WriteAllBytes(temporary, image);
-                        File.Delete(target);
-                        File.Move(temporary, target);
-                        Log.LogMessage(MessageImportance.Normal, $"Marked the {VersionName} requirement of {target} weak.");
-                        break;
-                    case PatchResult.AlreadyWeak:
-                        Log.LogMessage(MessageImportance.Low, $"{target}: {VersionName} requirement already weak.");
-                        break;
-                    case PatchResult.NotRequired:
-                        Log.LogMessage(MessageImportance.Low, $"{target} does not require {VersionName}.");
-                        break;
-                }
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentOutOfRangeException)
-            {
-                Log.LogError($"Could not patch {target}: {e.Message}");
-            }
-        }
-        return !Log.HasLoggedErrors;
-    }
-
-    enum PatchResult { NotRequired, AlreadyWeak, Patched }
-
-    PatchResult MarkWeak(byte[] elf)
+    /// <summary>Marks the requirement of <paramref name="versionName"/> weak in <paramref name="elf"/> (in place) and says what it found.</summary>
+    public static State MarkWeak(byte[] elf, string versionName)
     {
         if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')
             throw new InvalidDataException("not an ELF file");
@@ -97,20 +52,27 @@ public sealed class WeakenElfVersionNeed : Task
                 for (int a = 0; a < auxCount; a++)
                 {
                     string name = ReadString(elf, strings + BitConverter.ToUInt32(elf, (int)aux + 8));
-                    if (name == VersionName)
+                    if (name == versionName)
                     {
                         ushort flags = BitConverter.ToUInt16(elf, (int)aux + 4);
                         if ((flags & VerFlagWeak) != 0)
-                            return PatchResult.AlreadyWeak;
+                            return State.AlreadyWeak;
                         BitConverter.GetBytes((ushort)(flags | VerFlagWeak)).CopyTo(elf, (int)aux + 4);
-                        return PatchResult.Patched;
+                        return State.Patched;
                     }
                     aux += BitConverter.ToUInt32(elf, (int)aux + 12);
                 }
                 need += BitConverter.ToUInt32(elf, (int)need + 12);
             }
         }
-        return PatchResult.NotRequired;
+        return State.NotRequired;
+    }
+
+    /// <summary>Whether the system's libstdc++ (the one this process mapped, else the usual places) defines <paramref name="versionName"/>.</summary>
+    public static bool SystemLibStdCxxProvides(string versionName, out string? libstdcxx)
+    {
+        libstdcxx = FindSystemLibStdCxx();
+        return libstdcxx != null && Contains(File.ReadAllBytes(libstdcxx), Encoding.ASCII.GetBytes(versionName + "\0"));
     }
 
     static string ReadString(byte[] data, long start)
@@ -155,3 +117,56 @@ public sealed class WeakenElfVersionNeed : Task
         return candidates.FirstOrDefault(File.Exists);
     }
 }
+
+#if !MISSINGMODALITY_RUNTIME
+public sealed class WeakenElfVersionNeed : Task
+{
+    [Required] public string Directory { get; set; } = "";
+    [Required] public string FileName { get; set; } = "";
+    [Required] public string VersionName { get; set; } = "";
+
+    public override bool Execute()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return true;
+        var targets = System.IO.Directory.GetFiles(Directory, FileName, SearchOption.AllDirectories);
+        if (targets.Length == 0)
+            return true;
+
+        if (ElfVersionNeed.SystemLibStdCxxProvides(VersionName, out string? libstdcxx))
+        {
+            Log.LogMessage(MessageImportance.Low, $"{libstdcxx} provides {VersionName}: {FileName} left as shipped.");
+            return true;
+        }
+
+        foreach (string target in targets)
+        {
+            try
+            {
+                byte[] image = File.ReadAllBytes(target);
+                switch (ElfVersionNeed.MarkWeak(image, VersionName))
+                {
+                    case ElfVersionNeed.State.Patched:
+                        string temporary = target + ".weak-tmp";
+                        File.WriteAllBytes(temporary, image);
+                        File.Delete(target);
+                        File.Move(temporary, target);
+                        Log.LogMessage(MessageImportance.Normal, $"Marked the {VersionName} requirement of {target} weak.");
+                        break;
+                    case ElfVersionNeed.State.AlreadyWeak:
+                        Log.LogMessage(MessageImportance.Low, $"{target}: {VersionName} requirement already weak.");
+                        break;
+                    case ElfVersionNeed.State.NotRequired:
+                        Log.LogMessage(MessageImportance.Low, $"{target} does not require {VersionName}.");
+                        break;
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentOutOfRangeException)
+            {
+                Log.LogError($"Could not patch {target}: {e.Message}");
+            }
+        }
+        return !Log.HasLoggedErrors;
+    }
+}
+#endif

@@ -1,10 +1,13 @@
 // Usage: ModelProbe linear-recall <model.zip> <inputs.f32> <outputs.f32>
 //        ModelProbe avqa <model.zip> <rows.json> <predictions.json>
+//        ModelProbe torch-load
 // The .f32 files hold: int32 rows, int32 size, then rows×size float32 values.
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.ModelProbe;
 
+if (args.Length == 1 && args[0] == "torch-load")
+    return TorchLoadProbe.Run();
 if (args.Length == 4 && args[0] == "avqa")
     return AvqaProbe.Run(args[1], args[2], args[3]);
 if (args.Length != 4 || args[0] != "linear-recall")
