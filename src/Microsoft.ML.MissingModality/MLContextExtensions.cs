@@ -1,4 +1,5 @@
-namespace Microsoft.ML.MissingModality;
+using Microsoft.ML.MissingModality;
+namespace Microsoft.ML;
 
 /// <summary>Hangs the <see cref="MissingModalityCatalog"/> off <see cref="MLContext"/>.</summary>
 public static class MLContextExtensions

@@ -1,8 +1,9 @@
+using Microsoft.ML.MissingModality;
 using Microsoft.ML.MissingModality.Data;
 
 using Microsoft.ML.MissingModality.Evaluation;
 
-namespace Microsoft.ML.MissingModality;
+namespace Microsoft.ML;
 
 /// <summary>Per-question-type AVQA evaluation of scored data.</summary>
 public static class AvqaEvaluationExtensions
@@ -14,13 +15,13 @@ public static class AvqaEvaluationExtensions
     /// </summary>
     /// <param name="catalog">The library's catalog.</param>
     /// <param name="data">Scored data.</param>
-    /// <param name="labelColumnName">The true answer.</param>
+    /// <param name="labelColumnName">The true answer: <c>Label</c> (the key column MapAnswerToLabel writes), as ML.NET's evaluators default to, or the <c>Answer</c> text.</param>
     /// <param name="predictedLabelColumnName">The predicted answer.</param>
     /// <param name="questionTypeColumnName">The question type as text, canonical form (<c>Audio-Visual/Temporal</c>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has an unusable type.</exception>
     /// <exception cref="InvalidDataException">A row's question type is unknown (the message names the column and row).</exception>
     public static AvqaMetrics Evaluate(this MissingModalityCatalog catalog, IDataView data,
-        string labelColumnName = "Answer", string predictedLabelColumnName = "PredictedLabel", string questionTypeColumnName = "QuestionType")
+        string labelColumnName = "Label", string predictedLabelColumnName = "PredictedLabel", string questionTypeColumnName = "QuestionType")
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);

@@ -21,7 +21,7 @@ public sealed class AvqaEvaluationTests
     {
         var context = new MLContext(seed: 1);
         var data = Data(context, ("yes", "yes", "Audio/Counting"), ("two", "one", "Audio/Counting"), ("left", "left", "Visual/Location"));
-        var metrics = context.MissingModality().Evaluate(data, predictedLabelColumnName: "Predicted");
+        var metrics = context.MissingModality().Evaluate(data, labelColumnName: "Answer", predictedLabelColumnName: "Predicted");
         Assert.AreEqual(new AccuracyCount(1, 2), metrics[QuestionType.AudioCounting]);
         Assert.AreEqual(new AccuracyCount(1, 1), metrics[QuestionType.VisualLocation]);
     }
@@ -35,7 +35,7 @@ public sealed class AvqaEvaluationTests
         var keyed = context.Transforms.Conversion.MapValueToKey("Answer")
             .Append(context.Transforms.Conversion.MapValueToKey("Predicted", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue))
             .Fit(raw).Transform(raw);
-        var metrics = context.MissingModality().Evaluate(keyed, predictedLabelColumnName: "Predicted");
+        var metrics = context.MissingModality().Evaluate(keyed, labelColumnName: "Answer", predictedLabelColumnName: "Predicted");
         Assert.AreEqual(new AccuracyCount(2, 3), metrics.Overall);
     }
 
@@ -44,7 +44,7 @@ public sealed class AvqaEvaluationTests
     {
         var context = new MLContext(seed: 1);
         var data = Data(context, ("yes", "yes", "Audio/Counting"), ("yes", "yes", "Audio/Counting"), ("yes", "yes", "Audio/Countin"));
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => context.MissingModality().Evaluate(data, predictedLabelColumnName: "Predicted"));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => context.MissingModality().Evaluate(data, labelColumnName: "Answer", predictedLabelColumnName: "Predicted"));
         StringAssert.Contains(error.Message, "'QuestionType'");
         StringAssert.Contains(error.Message, "row 2");
         StringAssert.Contains(error.Message, "Audio/Countin");
@@ -55,7 +55,7 @@ public sealed class AvqaEvaluationTests
     {
         var context = new MLContext(seed: 1);
         var data = Data(context, ("yes", "yes", "Audio/Counting"));
-        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => context.MissingModality().Evaluate(data));
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => context.MissingModality().Evaluate(data, labelColumnName: "Answer"));
         StringAssert.Contains(error.Message, "'PredictedLabel'");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
+using Microsoft.ML.MissingModality.Data;
 
-namespace Microsoft.ML.MissingModality.Data;
+namespace Microsoft.ML;
 
 /// <summary>
 /// Entry points on <c>mlContext.Data</c> for AVQA datasets (a directory written by <see cref="DatasetWriter"/>,
