@@ -1,0 +1,177 @@
+using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Evaluation;
+using Microsoft.ML.MissingModality.Training;
+using ScottPlot;
+
+namespace Microsoft.ML.MissingModality.Charts;
+
+/// <summary>
+/// The library's standard charts as ScottPlot <see cref="Plot"/>s, ready to save (<c>SavePng</c>, <c>SaveSvg</c>),
+/// to show in a notebook (<see cref="ToPng"/>) or to restyle. Accuracies are drawn in percent.
+/// </summary>
+public static class AvqaCharts
+{
+    /// <summary>Width and height, in pixels, the CLI and the notebooks render at.</summary>
+    public const int DefaultWidth = 960, DefaultHeight = 480;
+
+    /// <summary>
+    /// Accuracy per question type, side by side for several evaluations (scenarios or methods): the nine MUSIC-AVQA
+    /// types, the three group averages and All Avg, one bar per evaluation. A slice with no rows has no bar.
+    /// </summary>
+    /// <param name="rows">One (legend label, metrics) pair per evaluation, in legend order.</param>
+    /// <param name="title">The chart's title.</param>
+    public static Plot AccuracyByType(IReadOnlyList<(string Label, AvqaMetrics Metrics)> rows, string title = "Accuracy per question type")
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+            throw new ArgumentException("At least one evaluation is needed.", nameof(rows));
+        var slices = Slices();
+        var plot = new Plot();
+        double groupWidth = 0.8, barWidth = groupWidth / rows.Count;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var bars = new List<Bar>();
+            for (int s = 0; s < slices.Count; s++)
+            {
+                AccuracyCount count = slices[s].Count(rows[r].Metrics);
+                if (count.Rows == 0)
+                    continue;
+                bars.Add(new Bar
+                {
+                    Position = s - groupWidth / 2 + barWidth * (r + 0.5),
+                    Value = 100 * count.Accuracy,
+                    Size = barWidth * 0.92,
+                    FillColor = Palette.GetColor(r),
+                    LineWidth = 0,
+                });
+            }
+            var series = plot.Add.Bars(bars);
+            series.LegendText = rows[r].Label;
+        }
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, slices.Count).Select(i => (double)i)], [.. slices.Select(s => s.Label)]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -40;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.MinimumSize = 130;
+        // Dotted lines after each group's average, so the three groups and All Avg read as blocks.
+        for (int s = 0; s < slices.Count - 1; s++)
+        {
+            if (!slices[s].Label.EndsWith(" Avg", StringComparison.Ordinal))
+                continue;
+            var line = plot.Add.VerticalLine(s + 0.5, 1, Colors.Gray.WithAlpha(0.5));
+            line.LinePattern = LinePattern.Dotted;
+        }
+        plot.Axes.SetLimits(-0.6, slices.Count - 0.4, 0, 100);
+        plot.YLabel("accuracy (%)");
+        plot.Title(title);
+        plot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
+        return plot;
+    }
+
+    /// <summary>
+    /// Accuracy against the share of test rows with a missing modality (the paper's Fig. 5): one line per series,
+    /// All Avg, or one group's average when <paramref name="group"/> is given.
+    /// </summary>
+    /// <param name="series">One (legend label, points) pair per line; each point is a missing ratio in [0, 1] and its metrics.</param>
+    /// <param name="group">The group to draw, or null for All Avg.</param>
+    /// <param name="title">The chart's title.</param>
+    public static Plot AccuracyByMissingRatio(
+        IReadOnlyList<(string Label, IReadOnlyList<(double Ratio, AvqaMetrics Metrics)> Points)> series,
+        QuestionGroup? group = null, string title = "Accuracy against missing ratio")
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0)
+            throw new ArgumentException("At least one series is needed.", nameof(series));
+        var plot = new Plot();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var points = series[i].Points.OrderBy(p => p.Ratio).ToList();
+            var line = plot.Add.Scatter(
+                points.Select(p => 100 * p.Ratio).ToArray(),
+                points.Select(p => 100 * (group is QuestionGroup g ? p.Metrics.Groups[g] : p.Metrics.Overall).Accuracy).ToArray(),
+                Palette.GetColor(i));
+            line.LegendText = series[i].Label;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+        }
+        plot.XLabel("test rows with the modality missing (%)");
+        plot.YLabel((group is QuestionGroup chosen ? QuestionType.GroupNameOf(chosen) + " Avg" : "All Avg") + " accuracy (%)");
+        plot.Title(title);
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    /// <summary>
+    /// Training curves from the per-epoch history a training kept (<see cref="EpochReport"/>s, e.g. collected from
+    /// the options' <c>Progress</c> callback): the training metric dashed, the validation metric solid, one colour per
+    /// series. Accuracy is drawn in percent; other metrics (recall cosine, denoising R²) as they are.
+    /// </summary>
+    /// <param name="series">One (legend label, epochs) pair per training, in legend order.</param>
+    /// <param name="title">The chart's title.</param>
+    public static Plot TrainingCurves(IReadOnlyList<(string Label, IReadOnlyList<EpochReport> History)> series, string title = "Training curves")
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0 || series.All(s => s.History.Count == 0))
+            throw new ArgumentException("At least one epoch is needed.", nameof(series));
+        var plot = new Plot();
+        var metricNames = new HashSet<string>();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var history = series[i].History;
+            if (history.Count == 0)
+                continue;
+            metricNames.Add(history[0].MetricName);
+            double Scale(double value, EpochReport report) => report.MetricName == "accuracy" ? 100 * value : value;
+            double[] epochs = [.. history.Select(r => (double)r.Epoch)];
+            double[] trainValues = [.. history.Select(r => Scale(r.TrainMetric, r))];
+            var train = plot.Add.Scatter(epochs, trainValues, Palette.GetColor(i));
+            train.LegendText = series[i].Label + ", train";
+            train.LinePattern = LinePattern.Dashed;
+            train.MarkerSize = 4;
+            var validated = history.Where(r => r.ValidationMetric is not null).ToList();
+            if (validated.Count > 0)
+            {
+                double[] validatedEpochs = [.. validated.Select(r => (double)r.Epoch)];
+                double[] validationValues = [.. validated.Select(r => Scale(r.ValidationMetric!.Value, r))];
+                var val = plot.Add.Scatter(validatedEpochs, validationValues, Palette.GetColor(i));
+                val.LegendText = series[i].Label + ", validation";
+                val.LineWidth = 2;
+                val.MarkerSize = 6;
+            }
+        }
+        plot.XLabel("epoch");
+        plot.YLabel(metricNames.Count == 1 && metricNames.Single() == "accuracy" ? "accuracy (%)" : string.Join(" / ", metricNames));
+        plot.Title(title);
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+
+    /// <summary>The chart as PNG bytes (for a notebook's display or an HTTP response).</summary>
+    /// <param name="plot">The chart.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static byte[] ToPng(this Plot plot, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    private static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
+
+    private sealed record Slice(string Label, Func<AvqaMetrics, AccuracyCount> Count);
+
+    // The paper's column order: Audio types, Audio Avg, Visual types, Visual Avg, Audio-Visual types, its Avg, All Avg.
+    private static List<Slice> Slices()
+    {
+        var slices = new List<Slice>();
+        foreach (var group in Enum.GetValues<QuestionGroup>())
+        {
+            foreach (var type in QuestionType.All.Where(t => t.Group == group))
+                slices.Add(new($"{ShortGroup(group)} {type.Name}", m => m[type]));
+            slices.Add(new($"{ShortGroup(group)} Avg", m => m.Groups[group]));
+        }
+        slices.Add(new("All Avg", m => m.Overall));
+        return slices;
+    }
+
+    private static string ShortGroup(QuestionGroup group) => group == QuestionGroup.AudioVisual ? "A-V" : QuestionType.GroupNameOf(group);
+}
