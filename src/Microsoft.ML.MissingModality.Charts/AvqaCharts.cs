@@ -12,7 +12,7 @@ namespace Microsoft.ML.MissingModality.Charts;
 public static class AvqaCharts
 {
     /// <summary>Width and height, in pixels, the CLI and the notebooks render at.</summary>
-    public const int DefaultWidth = 960, DefaultHeight = 480;
+    public const int DefaultWidth = 1100, DefaultHeight = 500;
 
     /// <summary>
     /// Accuracy per question type, side by side for several evaluations (scenarios or methods): the nine MUSIC-AVQA
@@ -63,7 +63,7 @@ public static class AvqaCharts
         plot.Axes.SetLimits(-0.6, slices.Count - 0.4, 0, 100);
         plot.YLabel("accuracy (%)");
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperLeft, Orientation.Horizontal);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -96,7 +96,7 @@ public static class AvqaCharts
         plot.XLabel("test rows with the modality missing (%)");
         plot.YLabel((group is QuestionGroup chosen ? QuestionType.GroupNameOf(chosen) + " Avg" : "All Avg") + " accuracy (%)");
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -138,10 +138,11 @@ public static class AvqaCharts
                 val.MarkerSize = 6;
             }
         }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("epoch");
         plot.YLabel(metricNames.Count == 1 && metricNames.Single() == "accuracy" ? "accuracy (%)" : string.Join(" / ", metricNames));
         plot.Title(title);
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 

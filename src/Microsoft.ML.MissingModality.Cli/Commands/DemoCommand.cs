@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Charts;
 using Microsoft.ML.MissingModality.Cli.Recipes;
 using Microsoft.ML.MissingModality.Data;
 using Microsoft.ML.MissingModality.Datasets.Synthetic;
 using Microsoft.ML.MissingModality.Evaluation;
 using Microsoft.ML.MissingModality.Scenarios;
+using Microsoft.ML.MissingModality.Training;
 
 namespace Microsoft.ML.MissingModality.Cli.Commands;
 
@@ -56,42 +58,42 @@ public static class DemoCommand
 
         int Execute(ParseResult parse)
         {
-            string root = Path.GetFullPath(parse.GetRequiredValue(output));
             if (parse.GetValue(epochs) < 1)
                 throw new ArgumentException("--epochs must be at least 1.");
             if (parse.GetValue(batchSize) < 1)
                 throw new ArgumentException("--batch-size must be at least 1.");
-            if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
-            {
-                if (!parse.GetValue(overwrite))
-                    throw new IOException($"'{root}' already exists and is not empty; pass --overwrite to replace it.");
-                Directory.Delete(root, recursive: true);
-            }
+            // Everything is written into a sibling folder and put in place at the end: an old output replaced with
+            // --overwrite survives any failure before that.
+            using var staged = StagedFolder.Begin(parse.GetRequiredValue(output), parse.GetValue(overwrite));
+            string root = staged.Target, work = staged.Path;
             int seedValue = parse.GetValue(seed);
             var chosen = SyntheticPreset.Parse(parse.GetRequiredValue(preset));
-            string data = Path.Combine(root, "data"), modelPath = Path.Combine(root, "avqa.zip"), fullModelPath = Path.Combine(root, "avqa-rmm-avr.zip");
+            string data = Path.Combine(work, "data"), modelPath = Path.Combine(work, "avqa.zip"), fullModelPath = Path.Combine(work, "avqa-rmm-avr.zip");
 
-            context.Error.WriteLine($"1/3 Generating the '{chosen.Name}' synthetic benchmark (seed {seedValue}) in {data}.");
+            context.Error.WriteLine($"1/3 Generating the '{chosen.Name}' synthetic benchmark (seed {seedValue}).");
             var generator = new SyntheticGenerator(chosen, seedValue);
             generator.Generate(data);
 
             var mlContext = new MLContext(seed: seedValue);
             DeviceChoice.Apply(mlContext, parse.GetRequiredValue(device));
             var bar = ProgressBar.ForStandardError(context.Error);
+            var history = new List<EpochReport>();
             var options = new AvqaTrainerOptions
             {
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batchSize),
                 Seed = seedValue,
-                Progress = report => { bar.Clear(); context.Error.WriteLine("  " + report); },
+                Progress = report => { bar.Clear(); context.Error.WriteLine("  " + report); history.Add(report); },
                 StepProgress = step => bar.Update($"epoch {step.Epoch}/{step.Epochs}", step.Step, step.StepsPerEpoch),
             };
-            context.Error.WriteLine($"2/3 Training AVST alone, then the RMM generator, the AVR diffusion ({ComponentEpochs} epochs each) and AVST on Eq. 8 ({options.Epochs} epochs per answerer, validated on val).");
+            context.Error.WriteLine($"2/3 Training AVST alone, then the RMM generator, the AVR diffusion ({ComponentEpochs} epochs each) and AVST on Eq. 8 ({Plural(options.Epochs, "epoch")} per answerer, validated on val).");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var train = mlContext.Data.LoadFromAvqaDataset(data, "train");
             var validation = mlContext.Data.LoadFromAvqaDataset(data, "val");
             var model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options);
             var trainingTime = clock.Elapsed;
+            var avstHistory = history.ToList();
+            history.Clear();
             ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
             clock.Restart();
             var rmm = mlContext.MissingModality().RmmGenerator(new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
@@ -109,6 +111,7 @@ public static class DemoCommand
             // The small presets fit in memory: the recalled and enhanced features are computed once, not every epoch.
             var fullModel = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, rmm, avr, cacheAnswererInputs: true);
             var fullTrainingTime = clock.Elapsed;
+            var fullHistory = history.ToList();
             ModelFiles.SaveAtomically(mlContext, fullModel, train.Schema, fullModelPath);
 
             context.Error.WriteLine("3/3 Evaluating the test split: complete inputs, audio missing, visual missing.");
@@ -118,14 +121,32 @@ public static class DemoCommand
                 .ToList();
             var difficulty = DifficultyReport.Compute(generator);
 
+            AvqaCharts.AccuracyByType(results, $"Accuracy per question type, synthetic '{chosen.Name}' test split")
+                .SavePng(Path.Combine(work, AccuracyChartFile), AvqaCharts.DefaultWidth, AvqaCharts.DefaultHeight);
+            AvqaCharts.TrainingCurves([("AVST alone", avstHistory), ("AVST on Eq. 8 (RMM + AVR)", fullHistory)], "Answer accuracy per epoch")
+                .SavePng(Path.Combine(work, TrainingChartFile), AvqaCharts.DefaultWidth, AvqaCharts.DefaultHeight);
             string report = Report(chosen, seedValue, options, trainingTime, fullTrainingTime, results, difficulty);
-            File.WriteAllText(Path.Combine(root, "results.md"), report, new UTF8Encoding(false));
-            File.WriteAllText(Path.Combine(root, "results.json"),
+            File.WriteAllText(Path.Combine(work, "results.md"), report, new UTF8Encoding(false));
+            File.WriteAllText(Path.Combine(work, "results.json"),
                 "[" + string.Join(",", results.Select(r => r.Metrics.ToJson(r.Label))) + "]", new UTF8Encoding(false));
-            context.Out.Write(report);
+            staged.Commit();
+
+            context.Out.WriteLine("Test accuracy (%) by group; every question type is in results.md:");
+            context.Out.WriteLine();
+            context.Out.Write(AvqaMetrics.ToSummaryMarkdownTable(results));
+            context.Out.WriteLine();
+            context.Out.WriteLine($"Wrote {root}: results.md, results.json, {AccuracyChartFile}, {TrainingChartFile}, avqa.zip, avqa-rmm-avr.zip, data/.");
             return Program.Success;
         }
     }
+
+    /// <summary>The chart of accuracy per question type the demo writes beside <c>results.md</c>.</summary>
+    public const string AccuracyChartFile = "accuracy-by-type.png";
+
+    /// <summary>The chart of the two answerers' training and validation accuracy per epoch.</summary>
+    public const string TrainingChartFile = "training-curves.png";
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string ScenarioLabel(string scenario) => scenario == "none" ? "complete" : scenario + " missing";
 
@@ -136,9 +157,13 @@ public static class DemoCommand
         text.AppendLine(CultureInfo.InvariantCulture, $"# AVST alone and the full method (RMM + AVR) on the synthetic `{preset.Name}` benchmark (seed {seed})");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Trained {options.Epochs} epochs (batch {options.BatchSize}, Adam lr {options.LearningRate} ×{options.LearningRateDecay} every {options.LearningRateStepEpochs} epochs, best validation epoch kept): AVST alone in {trainingTime.TotalMinutes:F1} min, where a missing modality is fed as zeros (AVST's baseline rule); the RMM generator, the AVR diffusion ({ComponentEpochs} epochs each) and AVST on Eq. 8 in {fullTrainingTime.TotalMinutes:F1} min, where a missing modality is recalled from the other one and the question and the pair is enhanced by the diffusion. Accuracy (%) on the test split.");
+            $"Trained {Plural(options.Epochs, "epoch")} (batch {options.BatchSize}, Adam lr {options.LearningRate} ×{options.LearningRateDecay} every {options.LearningRateStepEpochs} epochs, best validation epoch kept): AVST alone in {trainingTime.TotalMinutes:F1} min, where a missing modality is fed as zeros (AVST's baseline rule); the RMM generator, the AVR diffusion ({ComponentEpochs} epochs each) and AVST on Eq. 8 in {fullTrainingTime.TotalMinutes:F1} min, where a missing modality is recalled from the other one and the question and the pair is enhanced by the diffusion. Accuracy (%) on the test split.");
         text.AppendLine();
         text.Append(AvqaMetrics.ToMarkdownTable(results));
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"![Accuracy per question type]({AccuracyChartFile})");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"![Answer accuracy per epoch, training (dashed) and validation]({TrainingChartFile})");
         text.AppendLine();
         text.AppendLine("Reference answerers on the same test split (from the difficulty report):");
         text.AppendLine();

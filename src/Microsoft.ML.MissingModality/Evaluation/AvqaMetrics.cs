@@ -74,6 +74,39 @@ public sealed class AvqaMetrics
         return table.ToString();
     }
 
+    /// <summary>
+    /// The short form of <see cref="ToMarkdownTable"/> for a terminal: the averages of the three groups (Audio,
+    /// Visual, Audio-Visual) and of all rows, a row per evaluation; 40 characters plus the longest row label.
+    /// </summary>
+    public static string ToSummaryMarkdownTable(IEnumerable<(string RowLabel, AvqaMetrics Metrics)> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.ToList();
+        if (list.Count == 0)
+            throw new ArgumentException("At least one row is needed.", nameof(rows));
+        var columns = Enum.GetValues<QuestionGroup>()
+            .Select(g => (Name: QuestionType.GroupNameOf(g), Count: (Func<AvqaMetrics, AccuracyCount>)(m => m.Groups[g])))
+            .Append((Name: "All", Count: m => m.Overall))
+            .Select(c => (c.Name, c.Count, Width: Math.Max(c.Name.Length, 6)))
+            .ToList();
+        int labelWidth = list.Max(r => r.RowLabel.Length);
+        var table = new StringBuilder("| ").Append(new string(' ', labelWidth)).Append(" |");
+        foreach (var column in columns)
+            table.Append(' ').Append(column.Name.PadLeft(column.Width)).Append(" |");
+        table.Append("\n|").Append(new string('-', labelWidth + 2)).Append('|');
+        foreach (var column in columns)
+            table.Append(new string('-', column.Width + 1)).Append(":|");
+        table.Append('\n');
+        foreach (var (label, metrics) in list)
+        {
+            table.Append("| ").Append(label.PadRight(labelWidth)).Append(" |");
+            foreach (var column in columns)
+                table.Append(' ').Append(Percent(column.Count(metrics)).PadLeft(column.Width)).Append(" |");
+            table.Append('\n');
+        }
+        return table.ToString();
+    }
+
     private string[] MarkdownLines(string rowLabel)
     {
         var header = new StringBuilder("| |");

@@ -17,6 +17,20 @@ public sealed class AvqaMetricsTests
     ]);
 
     [TestMethod]
+    public void ToSummaryMarkdownTable_TwoRows_AlignedGroupAveragesThatFitATerminal()
+    {
+        var empty = AvqaMetrics.FromOutcomes([(QuestionType.AudioCounting, true)]);
+        string table = AvqaMetrics.ToSummaryMarkdownTable([("AVST + RMM + AVR, visual missing", Sample()), ("one row", empty)]);
+        var lines = table.TrimEnd('\n').Split('\n');
+        Assert.HasCount(4, lines);
+        Assert.IsTrue(lines.All(l => l.Length == lines[0].Length), table);
+        Assert.IsLessThanOrEqualTo(80, lines[0].Length);
+        StringAssert.Contains(lines[0], "|  Audio | Visual | Audio-Visual |    All |");
+        StringAssert.Contains(lines[2], "|  66.67 |   0.00 |        75.00 |  55.56 |");
+        StringAssert.Contains(lines[3], "| 100.00 |      — |            — | 100.00 |");
+    }
+
+    [TestMethod]
     public void FromOutcomes_GroupsArePooledOverRows_NotAveragedOverTypes()
     {
         var metrics = Sample();
