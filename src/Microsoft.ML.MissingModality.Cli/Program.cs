@@ -30,6 +30,7 @@ public static class Program
         root.Add(SynthCommand.Create(context));
         root.Add(TrainCommand.Create(context));
         root.Add(EvaluateCommand.Create(context));
+        root.Add(SweepCommand.Create(context));
         root.Add(DemoCommand.Create(context));
         return root;
     }

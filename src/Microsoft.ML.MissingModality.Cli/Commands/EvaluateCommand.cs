@@ -8,7 +8,7 @@ namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
 /// <c>avqa evaluate --model MODEL.zip --data DIR [--split test] --missing none|audio|visual|either:RATIO [--seed S]
-/// [--json FILE]</c>: answers a split under a missing-modality scenario and prints accuracy per question type, group
+/// [--json FILE [--overwrite]]</c>: answers a split under a missing-modality scenario and prints accuracy per question type, group
 /// and overall in the paper's table layout; <c>--json</c> also writes the metrics as JSON.
 /// </summary>
 public static class EvaluateCommand
@@ -28,9 +28,10 @@ public static class EvaluateCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Names);
         var json = new Option<string?>("--json") { Description = "Also write the metrics to this JSON file." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the --json file if it exists." };
         var command = new System.CommandLine.Command("evaluate", "Answer a split under a missing-modality scenario and report accuracy per question type.")
         {
-            model, data, split, missing, seed, device, json,
+            model, data, split, missing, seed, device, json, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -48,6 +49,8 @@ public static class EvaluateCommand
                 return Program.UsageError;
             }
             string modelPath = parse.GetRequiredValue(model), directory = parse.GetRequiredValue(data), splitName = parse.GetRequiredValue(split);
+            if (parse.GetValue(json) is { } jsonTarget && File.Exists(jsonTarget) && !parse.GetValue(overwrite))
+                throw new IOException($"'{jsonTarget}' already exists; pass --overwrite to replace it.");
             if (!File.Exists(modelPath))
                 throw new IOException($"Model file '{modelPath}' does not exist.");
             var mlContext = new MLContext(seed: parse.GetValue(seed));
@@ -57,15 +60,7 @@ public static class EvaluateCommand
                 throw new AvqaDataException(Path.Combine(directory, DatasetSchema.ManifestFileName), null, null,
                     $"the dataset has no '{splitName}' split (it has: {string.Join(", ", manifest.Splits.Keys)})");
 
-            ITransformer answerer;
-            try
-            {
-                answerer = mlContext.Model.Load(modelPath, out _);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException or EndOfStreamException)
-            {
-                throw new IOException($"'{modelPath}' is not a readable model zip: {e.Message}", e);
-            }
+            ITransformer answerer = ModelFiles.Load(mlContext, modelPath);
             var rows = mlContext.Data.LoadFromAvqaDataset(directory, splitName);
             context.Error.WriteLine($"Evaluating '{modelPath}' on {directory}/{splitName} ({manifest.Splits[splitName].Questions} questions), scenario {scenario}.");
             var metrics = ScenarioEvaluation.Evaluate(mlContext, answerer, rows, scenario, parse.GetValue(seed));
@@ -74,9 +69,18 @@ public static class EvaluateCommand
             context.Out.WriteLine($"{metrics.Overall.Rows} questions, {metrics.Overall.Correct} answered correctly.");
             if (parse.GetValue(json) is { } jsonPath)
             {
-                string full = Path.GetFullPath(jsonPath), temporary = full + ".partial";
+                string full = Path.GetFullPath(jsonPath), temporary = full + ".partial-" + Guid.NewGuid().ToString("N")[..8];
                 File.WriteAllText(temporary, metrics.ToJson(scenario.ToString()), new UTF8Encoding(false));
-                File.Move(temporary, full, overwrite: true);
+                try
+                {
+                    // Without --overwrite the rename itself refuses a file that appeared meanwhile.
+                    File.Move(temporary, full, overwrite: parse.GetValue(overwrite));
+                }
+                catch (IOException) when (File.Exists(full))
+                {
+                    File.Delete(temporary);
+                    throw new IOException($"'{jsonPath}' appeared while evaluating; pass --overwrite to replace it.");
+                }
             }
             return Program.Success;
         }

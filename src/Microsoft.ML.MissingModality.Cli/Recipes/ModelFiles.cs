@@ -20,4 +20,19 @@ public static class ModelFiles
                 File.Delete(temporary);
         }
     }
+
+    /// <summary>Loads a model zip; a missing or unreadable file becomes one <see cref="IOException"/> naming it.</summary>
+    public static ITransformer Load(MLContext context, string path)
+    {
+        if (!File.Exists(path))
+            throw new IOException($"Model file '{path}' does not exist.");
+        try
+        {
+            return context.Model.Load(path, out _);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException or EndOfStreamException)
+        {
+            throw new IOException($"'{path}' is not a readable model zip: {e.Message}", e);
+        }
+    }
 }

@@ -175,4 +175,65 @@ public sealed class TrainEvaluateCommandTests
         Assert.AreEqual(Program.Failure, code);
         StringAssert.Contains(stderr, "'dev'");
     }
+
+    [TestMethod]
+    public void Evaluate_JsonFileExists_RefusedWithoutOverwriteAndLeftIntact()
+    {
+        string model = TrainTiny("json-guard.zip");
+        string json = Path.Combine(_root, "mine.json");
+        File.WriteAllText(json, "keep me");
+        var (code, stdout, stderr) = Run("evaluate", "--model", model, "--data", _data, "--json", json);
+        Assert.AreEqual(Program.Failure, code, stderr);
+        StringAssert.Contains(stderr, "--overwrite");
+        Assert.AreEqual("", stdout, "refused before evaluating");
+        Assert.AreEqual("keep me", File.ReadAllText(json));
+
+        var again = Run("evaluate", "--model", model, "--data", _data, "--json", json, "--overwrite");
+        Assert.AreEqual(Program.Success, again.Code, again.Error);
+        StringAssert.Contains(File.ReadAllText(json), "\"scenario\"");
+    }
+
+    [TestMethod]
+    public void Sweep_TwoModels_WritesRatioTableMatrixAndAChartPerModality()
+    {
+        string first = TrainTiny("sweep-a.zip"), second = TrainTiny("sweep-b.zip");
+        string output = Path.Combine(_root, "sweep");
+        var (code, stdout, stderr) = Run("sweep", "--model", first, "--model", second, "--data", _data, "--ratios", "0,0.5,1",
+            "--modalities", "audio,visual", "--out", output, "--device", "cpu");
+        Assert.AreEqual(Program.Success, code, stderr);
+        foreach (string model in new[] { "sweep-a", "sweep-b" })
+        {
+            StringAssert.Contains(stdout, $"| {model} | audio |");
+            StringAssert.Contains(stdout, $"| {model}, visual+noise ");
+        }
+        foreach (string chart in new[] { "sweep-audio.png", "sweep-visual.png" })
+            Assert.IsGreaterThan(5_000L, new FileInfo(Path.Combine(output, chart)).Length, chart);
+        Assert.IsFalse(File.Exists(Path.Combine(output, "sweep-either.png")));
+        string report = File.ReadAllText(Path.Combine(output, "sweep.md"));
+        StringAssert.Contains(report, "](sweep-audio.png)");
+        StringAssert.Contains(report, "| sweep-b, visual 0.5 |");
+
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "sweep.json")));
+        Assert.AreEqual(2 * 2 * 3, document.RootElement.GetProperty("sweep").GetArrayLength());
+        Assert.AreEqual(2 * 7, document.RootElement.GetProperty("matrix").GetArrayLength());
+        // Ratio 0 of either modality is the complete-input evaluation: the same rows, the same answers.
+        var points = document.RootElement.GetProperty("sweep").EnumerateArray()
+            .Where(p => p.GetProperty("model").GetString() == "sweep-a" && p.GetProperty("ratio").GetDouble() == 0)
+            .Select(p => p.GetProperty("metrics").GetProperty("overall").GetDouble()).ToList();
+        Assert.HasCount(2, points);
+        Assert.AreEqual(points[0], points[1]);
+    }
+
+    [TestMethod]
+    [DataRow("--ratios", "0,1.5")]
+    [DataRow("--modalities", "audio,sound")]
+    public void Sweep_BadList_UsageErrorAndNoOutput(string option, string value)
+    {
+        string model = Path.Combine(_root, "never-trained.zip");   // the lists are checked before the model is looked at
+        string output = Path.Combine(_root, "sweep-bad");
+        var (code, _, stderr) = Run("sweep", "--model", model, "--data", _data, option, value, "--out", output);
+        Assert.AreEqual(Program.UsageError, code, stderr);
+        StringAssert.Contains(stderr, option);
+        Assert.IsFalse(Directory.Exists(output));
+    }
 }
