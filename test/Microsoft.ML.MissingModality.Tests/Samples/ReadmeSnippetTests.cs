@@ -7,7 +7,7 @@ using Microsoft.ML.MissingModality.Datasets.Synthetic;
 namespace Microsoft.ML.MissingModality.Tests.Samples;
 
 /// <summary>
-/// The README's "In code" blocks, compiled as printed (with the default usings of <c>dotnet new console</c>) and run
+/// The README's "In code" blocks and the package readme's example, compiled as printed (with the default usings of <c>dotnet new console</c>) and run
 /// on the tiny synthetic dataset, so that the first code a user copies can never drift from the library again.
 /// Only the two file names are pointed into a temporary folder.
 /// </summary>
@@ -34,6 +34,20 @@ public sealed partial class ReadmeSnippetTests : Support.TempDirectoryTest
         StringAssert.Contains(output, "audio missing");
         StringAssert.Contains(output, "All Avg");
         Assert.IsTrue(File.Exists(zip), "the snippet saves its model zip");
+    }
+
+    [TestMethod]
+    public void PackageReadme_AsPrinted_CompilesAndRuns()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "build", "package", "README.md"));
+        string code = CSharpBlock().Match(readme).Groups[1].Value;
+        StringAssert.Contains(code, "\"my-dataset\"");
+        code = code.Replace("\"my-dataset\"", Literal(Path.Combine(Root, "my-dataset")));
+
+        string output = RunCapturingConsole(Compile(code));
+
+        StringAssert.Contains(output, "| accuracy (%) |");
+        Assert.IsTrue(File.Exists(Path.Combine(Root, "my-dataset", "dataset.json")), "the snippet generates its dataset");
     }
 
     static IEnumerable<string> InCodeBlocks()
