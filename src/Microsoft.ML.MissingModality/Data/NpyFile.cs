@@ -6,7 +6,7 @@ namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
 /// Reads NumPy <c>.npy</c> files (format versions 1, 2 and 3; C or Fortran order; little- or big-endian
-/// float32, float64 or float16) into float32 in C order. Malformed or truncated files raise an
+/// float32, float64 or float16) into float32 in C order, and writes float32 ones. Malformed or truncated files raise an
 /// <see cref="AvqaDataException"/> naming the file.
 /// </summary>
 public static partial class NpyFile
@@ -27,6 +27,55 @@ public static partial class NpyFile
             throw new AvqaDataException(path, null, null, $"Cannot read: {e.Message}", e);
         }
         return Parse(bytes, path);
+    }
+
+    /// <summary>
+    /// Writes float32 values in C order as a <c>.npy</c> file (format 1.0, little-endian, as <c>numpy.save</c> does),
+    /// e.g. to hand features computed in .NET to the MUSIC-AVQA importer or to NumPy. The file appears whole or not at
+    /// all (written beside it, then renamed); an existing file is replaced only when <paramref name="overwrite"/>.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="values">The values, C order (last dimension fastest).</param>
+    /// <param name="shape">The array's shape; its product must equal the number of values.</param>
+    /// <param name="overwrite">Replace an existing file.</param>
+    /// <exception cref="ArgumentException">The shape is empty, has a negative dimension or does not match the values.</exception>
+    /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false.</exception>
+    public static void Write(string path, ReadOnlySpan<float> values, int[] shape, bool overwrite = false)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length == 0 || shape.Any(d => d < 0))
+            throw new ArgumentException($"Shape ({string.Join(", ", shape)}) must have at least one dimension, none negative.", nameof(shape));
+        long count = shape.Aggregate(1L, (product, d) => checked(product * d));
+        if (count != values.Length)
+            throw new ArgumentException($"Shape ({string.Join(", ", shape)}) holds {count} values, not {values.Length}.", nameof(values));
+        if (File.Exists(path) && !overwrite)
+            throw new IOException($"'{path}' already exists.");
+
+        string shapeText = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
+        string dictionary = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shapeText}, }}";
+        int unpadded = Magic.Length + 4 + dictionary.Length + 1;
+        string header = dictionary + new string(' ', (unpadded + 63) / 64 * 64 - unpadded) + "\n";
+        var bytes = new byte[Magic.Length + 4 + header.Length + values.Length * sizeof(float)];
+        Magic.CopyTo(bytes);
+        bytes[6] = 1;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
+        Encoding.Latin1.GetBytes(header, bytes.AsSpan(10));
+        var data = bytes.AsSpan(10 + header.Length);
+        for (int i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(data[(i * sizeof(float))..], values[i]);
+
+        string temporary = path + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+                File.Delete(temporary);
+        }
     }
 
     /// <summary>Parses the bytes of a <c>.npy</c> file; <paramref name="path"/> only names it in errors.</summary>

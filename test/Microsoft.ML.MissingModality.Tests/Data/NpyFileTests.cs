@@ -66,4 +66,36 @@ public sealed class NpyFileTests : TempDirectoryTest
 
         StringAssert.Contains(e.Message, "<i4");
     }
+
+    [TestMethod]
+    public void Write_ThenRead_RoundTripsShapeAndValues()
+    {
+        string path = Path.Combine(Root, "a.npy");
+        float[] values = [.. Enumerable.Range(0, 2 * 3 * 4).Select(i => i * 0.5f - 3)];
+        NpyFile.Write(path, values, [2, 3, 4]);
+        var read = NpyFile.Read(path);
+        CollectionAssert.AreEqual(new[] { 2, 3, 4 }, read.Shape.ToArray());
+        CollectionAssert.AreEqual(values, read.Values);
+        Assert.AreEqual(0, (new FileInfo(path).Length - 4 * values.Length) % 64, "header padded so the data starts 64-byte aligned, as NumPy writes it");
+        Assert.HasCount(1, Directory.GetFiles(Root), "no temporary file left");
+    }
+
+    [TestMethod]
+    public void Write_ExistingFile_RefusedUnlessOverwrite()
+    {
+        string path = Path.Combine(Root, "a.npy");
+        NpyFile.Write(path, [1f], [1]);
+        Assert.ThrowsExactly<IOException>(() => NpyFile.Write(path, [2f, 3f], [2]));
+        CollectionAssert.AreEqual(new[] { 1f }, NpyFile.Read(path).Values);
+        NpyFile.Write(path, [2f, 3f], [2], overwrite: true);
+        CollectionAssert.AreEqual(new[] { 2f, 3f }, NpyFile.Read(path).Values);
+    }
+
+    [TestMethod]
+    public void Write_ShapeDoesNotMatchValues_ThrowsNamingBoth()
+    {
+        var error = Assert.ThrowsExactly<ArgumentException>(() => NpyFile.Write(Path.Combine(Root, "a.npy"), new float[5], [2, 3]));
+        StringAssert.Contains(error.Message, "(2, 3) holds 6 values, not 5");
+        Assert.IsEmpty(Directory.GetFiles(Root));
+    }
 }
