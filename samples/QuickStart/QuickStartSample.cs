@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality;
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Data;
@@ -7,23 +6,6 @@ using Microsoft.ML.MissingModality.Datasets.Synthetic;
 using Microsoft.ML.MissingModality.Scenarios;
 
 namespace QuickStart;
-
-/// <summary>One question as an application would send it: text plus the video's features.</summary>
-public sealed class AskedQuestion
-{
-    public string Question { get; set; } = "";
-    public string Answer { get; set; } = "";     // unknown at prediction time: leave empty
-    public float[] Audio { get; set; } = [];
-    public float[] Visual { get; set; } = [];
-    public bool AudioMissing { get; set; }
-}
-
-/// <summary>The model's answer.</summary>
-public sealed class Answer
-{
-    public string PredictedAnswer { get; set; } = "";
-    public float[] Score { get; set; } = [];
-}
 
 public static class QuickStartSample
 {
@@ -54,15 +36,13 @@ public static class QuickStartSample
         // 4. Save as an ML.NET model zip, load it back, answer one question through a PredictionEngine.
         string zip = Path.Combine(output, "avqa.zip");
         mlContext.Model.Save(model, train.Schema, zip);
-        var loaded = new MLContext(seed: 1).Model.Load(zip, out var inputSchema);
-        var definition = SchemaDefinition.Create(typeof(AskedQuestion));
-        foreach (string vector in new[] { nameof(AskedQuestion.Audio), nameof(AskedQuestion.Visual) })
-            definition.Single(c => c.MemberName == vector).ColumnType = inputSchema[vector].Type;   // [T,128], [T,C,H,W]
-        var engine = mlContext.Model.CreatePredictionEngine<AskedQuestion, Answer>(loaded, inputSchemaDefinition: definition);
+        var served = new MLContext(seed: 1);
+        var loaded = served.Model.Load(zip, out var inputSchema);
+        var engine = served.MissingModality().CreatePredictionEngine(loaded, inputSchema);   // AvqaQuestion → AvqaAnswer
 
         var video = new SyntheticGenerator(SyntheticPreset.Tiny, seed: 1).Stream("test").First();
         var asked = video.Questions[0].Record;
-        var answer = engine.Predict(new AskedQuestion { Question = asked.Question, Audio = video.Features!.Audio!, Visual = video.Features.Visual! });
+        var answer = engine.Predict(new AvqaQuestion { Question = asked.Question, Audio = video.Features!.Audio!, Visual = video.Features.Visual! });
         log.WriteLine($"Q: {asked.Question}  →  model: {answer.PredictedAnswer} (p = {answer.Score.Max():F2}), truth: {asked.Answer}");
     }
 }

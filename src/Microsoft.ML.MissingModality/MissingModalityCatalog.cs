@@ -1,3 +1,4 @@
+using Microsoft.ML.Data;
 using Microsoft.ML.MissingModality.Avqa;
 using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Baselines;
@@ -137,4 +138,34 @@ public sealed class MissingModalityCatalog
     /// <summary>Maps the answer text to the key label the AVQA trainer learns (the dictionary comes from the training answers).</summary>
     public IEstimator<ITransformer> MapAnswerToLabel(string outputColumnName = "Label", string inputColumnName = "Answer") =>
         Context.Transforms.Conversion.MapValueToKey(outputColumnName, inputColumnName);
+
+    /// <summary>
+    /// A <see cref="PredictionEngine{TSrc, TDst}"/> that answers one <see cref="AvqaQuestion"/> at a time with a
+    /// fitted pipeline (e.g. one loaded from a model zip): the feature columns take their shapes from
+    /// <paramref name="inputSchema"/> (the schema <c>Model.Load</c> returns), and a pipeline that ends in
+    /// <c>PredictedLabel</c> keys gets them mapped back to answer text.
+    /// </summary>
+    /// <param name="model">The fitted pipeline.</param>
+    /// <param name="inputSchema">The schema the pipeline was trained on.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The schema has no Audio or Visual vector column.</exception>
+    public PredictionEngine<AvqaQuestion, AvqaAnswer> CreatePredictionEngine(ITransformer model, DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var definition = Microsoft.ML.Data.SchemaDefinition.Create(typeof(AvqaQuestion));
+        foreach (string vector in new[] { nameof(AvqaQuestion.Audio), nameof(AvqaQuestion.Visual) })
+        {
+            if (inputSchema.GetColumnOrNull(vector) is not { Type: VectorDataViewType { IsKnownSize: true } type })
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The input schema has no known-size vector column '{vector}'.");
+            definition[vector].ColumnType = type;
+        }
+        var empty = Context.Data.LoadFromEnumerable(Array.Empty<AvqaQuestion>(), definition);
+        var scored = model.GetOutputSchema(empty.Schema);
+        if (scored.GetColumnOrNull(nameof(AvqaAnswer.PredictedAnswer)) is null && scored.GetColumnOrNull("PredictedLabel") is not null)
+        {
+            var toText = Context.Transforms.Conversion.MapKeyToValue(nameof(AvqaAnswer.PredictedAnswer), "PredictedLabel").Fit(model.Transform(empty));
+            model = new TransformerChain<ITransformer>(model, toText);
+        }
+        return Context.Model.CreatePredictionEngine<AvqaQuestion, AvqaAnswer>(model, inputSchemaDefinition: definition);
+    }
 }
