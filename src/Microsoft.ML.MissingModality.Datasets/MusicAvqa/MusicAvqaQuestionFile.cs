@@ -65,7 +65,7 @@ internal static partial class MusicAvqaQuestionFile
         {
             try
             {
-                values = JsonSerializer.Deserialize<string[]>(tv.GetString()!) ?? [];
+                values = JsonSerializer.Deserialize(tv.GetString()!, DatasetsJson.Default.StringArray) ?? [];
             }
             catch (JsonException ex)
             {
@@ -99,3 +99,7 @@ internal static partial class MusicAvqaQuestionFile
     [GeneratedRegex("<[^<>]*>")]
     private static partial Regex Placeholder();
 }
+
+/// <summary>Source-generated JSON (file-based apps and trimmed hosts turn reflection-based System.Text.Json off).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class DatasetsJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -14,9 +14,9 @@ internal sealed record AvrModelConfig
 {
     public const int CurrentFormat = 1;
 
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
-
-    public int Format { get; init; } = CurrentFormat;
+    // Properties with a default are settable, not init-only: source-generated JSON (LibraryJson) keeps a default
+    // only for a settable property that the JSON leaves out.
+    public int Format { get; set; } = CurrentFormat;
 
     /// <summary>The audio column's dimensions, <c>[T, A]</c>.</summary>
     public required int[] AudioDimensions { get; init; }
@@ -24,15 +24,15 @@ internal sealed record AvrModelConfig
     /// <summary>The visual column's dimensions, <c>[T, C, H, W]</c> or <c>[T, C]</c>.</summary>
     public required int[] VisualDimensions { get; init; }
 
-    public int Width { get; init; } = 64;
+    public int Width { get; set; } = 64;
 
-    public int Blocks { get; init; } = 2;
+    public int Blocks { get; set; } = 2;
 
-    public int DiffusionSteps { get; init; } = 10;
+    public int DiffusionSteps { get; set; } = 10;
 
     public int StartStep { get; init; }
 
-    public BetaSchedule Schedule { get; init; } = BetaSchedule.Sigmoid;
+    public BetaSchedule Schedule { get; set; } = BetaSchedule.Sigmoid;
 
     public DiffusionPrediction Prediction { get; init; }
 
@@ -66,14 +66,14 @@ internal sealed record AvrModelConfig
 
     public DiffusionScheduler CreateScheduler() => new(Schedule, DiffusionSteps);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, Internal.LibraryJson.Default.AvrModelConfig);
 
     public static AvrModelConfig FromJson(string json)
     {
         AvrModelConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<AvrModelConfig>(json, Json);
+            config = JsonSerializer.Deserialize(json, Internal.LibraryJson.Default.AvrModelConfig);
         }
         catch (JsonException e)
         {

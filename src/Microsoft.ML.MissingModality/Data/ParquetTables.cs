@@ -40,8 +40,8 @@ internal static class ParquetTables
     {
         [DatasetSchema.SchemaVersionKey] = DatasetSchema.Version,
         [DatasetSchema.TableKey] = table,
-        [DatasetSchema.AudioShapeKey] = JsonSerializer.Serialize(shape.AudioShape),
-        [DatasetSchema.VisualShapeKey] = JsonSerializer.Serialize(shape.VisualShape),
+        [DatasetSchema.AudioShapeKey] = JsonSerializer.Serialize(shape.AudioShape, Internal.LibraryJson.Default.Int32Array),
+        [DatasetSchema.VisualShapeKey] = JsonSerializer.Serialize(shape.VisualShape, Internal.LibraryJson.Default.Int32Array),
     };
 
     /// <summary>Index of the first value that is NaN or infinite, or -1 (vectorised: x - x is 0 only for finite x).</summary>

@@ -91,7 +91,7 @@ public sealed record QuestionType
         string[]? parts;
         try
         {
-            parts = JsonSerializer.Deserialize<string[]>(typeField);
+            parts = JsonSerializer.Deserialize(typeField, Internal.LibraryJson.Default.StringArray);
         }
         catch (JsonException e)
         {

@@ -13,9 +13,9 @@ internal sealed record RecallModelConfig
     // 2: RMM addressing scales (format 1 zips load with the scale 1 they were trained with)
     public const int CurrentFormat = 2;
 
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
-
-    public int Format { get; init; } = CurrentFormat;
+    // Properties with a default are settable, not init-only: source-generated JSON (LibraryJson) keeps a default
+    // only for a settable property that the JSON leaves out.
+    public int Format { get; set; } = CurrentFormat;
 
     public required RecallMethod Method { get; init; }
 
@@ -32,7 +32,7 @@ internal sealed record RecallModelConfig
     public SlotCombination Combination { get; init; }
 
     /// <summary>RMM's initial (or fixed) addressing scale; absent from format 1, whose networks used 1.</summary>
-    public double AddressingScale { get; init; } = 1;
+    public double AddressingScale { get; set; } = 1;
 
     public bool LearnAddressingScale { get; init; }
 
@@ -85,14 +85,14 @@ internal sealed record RecallModelConfig
         _ => throw new InvalidDataException($"Unknown recall method {Method}."),
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, Internal.LibraryJson.Default.RecallModelConfig);
 
     public static RecallModelConfig FromJson(string json)
     {
         RecallModelConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<RecallModelConfig>(json, Json);
+            config = JsonSerializer.Deserialize(json, Internal.LibraryJson.Default.RecallModelConfig);
         }
         catch (JsonException e)
         {
