@@ -16,7 +16,9 @@
 // model zip, and a `PredictionEngine` that answers one question. The data is the synthetic `tiny` benchmark so that
 // everything runs in about a minute on a laptop CPU; its accuracies mean nothing (60 videos).
 // %% notebook-only
-//> void Show(ScottPlot.Plot plot) => display(HTML($"<img src=\"data:image/png;base64,{Convert.ToBase64String(plot.ToPng())}\"/>"));
+//> // Charts inline: the PNG as an HTML image.
+//> void Show(ScottPlot.Plot plot) =>
+//>     display(HTML($"<img src=\"data:image/png;base64,{Convert.ToBase64String(Microsoft.ML.MissingModality.Charts.AvqaCharts.ToPng(plot))}\"/>"));
 // %%
 using Microsoft.ML;
 using Microsoft.ML.MissingModality;
