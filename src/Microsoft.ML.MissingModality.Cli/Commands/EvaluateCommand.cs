@@ -9,7 +9,7 @@ namespace Microsoft.ML.MissingModality.Cli.Commands;
 /// <summary>
 /// <c>avqa evaluate --model MODEL.zip --data DIR [--split test] --missing none|audio|visual|either:RATIO [--seed S]
 /// [--json FILE [--overwrite]]</c>: answers a split under a missing-modality scenario and prints accuracy per question type, group
-/// and overall in the paper's table layout; <c>--json</c> also writes the metrics as JSON.
+/// and overall (a row each, so that it fits a terminal); <c>--json</c> also writes the metrics as JSON.
 /// </summary>
 public static class EvaluateCommand
 {
@@ -65,7 +65,13 @@ public static class EvaluateCommand
             context.Error.WriteLine($"Evaluating '{modelPath}' on {directory}/{splitName} ({manifest.Splits[splitName].Questions} questions), scenario {scenario}.");
             var metrics = ScenarioEvaluation.Evaluate(mlContext, answerer, rows, scenario, parse.GetValue(seed));
 
-            context.Out.Write(metrics.ToMarkdown(scenario.ToString()));
+            context.Out.WriteLine($"Scenario {scenario}:");
+            context.Out.WriteLine();
+            context.Out.Write(metrics.ToMarkdownBySlice());
+            context.Out.WriteLine();
+            if (metrics.Answers is { } answers)
+                context.Out.WriteLine(FormattableString.Invariant(
+                    $"{answers.Answers.Count} answers: macro accuracy {100 * answers.MacroAccuracy:F2} %, top-{answers.TopKPredictionCount} {100 * answers.TopKAccuracy:F2} %, log-loss {answers.LogLoss:F3}."));
             context.Out.WriteLine($"{metrics.Overall.Rows} questions, {metrics.Overall.Correct} answered correctly.");
             if (parse.GetValue(json) is { } jsonPath)
             {
@@ -81,6 +87,7 @@ public static class EvaluateCommand
                     File.Delete(temporary);
                     throw new IOException($"'{jsonPath}' appeared while evaluating; pass --overwrite to replace it.");
                 }
+                context.Out.WriteLine($"Wrote {jsonPath}.");
             }
             return Program.Success;
         }

@@ -57,8 +57,9 @@ public static class TrainCommand
         int Execute(ParseResult parse)
         {
             string directory = parse.GetRequiredValue(data), modelPath = parse.GetRequiredValue(output);
-            if (File.Exists(modelPath) && !parse.GetValue(overwrite))
-                throw new IOException($"'{modelPath}' already exists; pass --overwrite to replace it.");
+            foreach (string output in new[] { modelPath, TrainingHistoryFiles.JsonPath(modelPath), TrainingHistoryFiles.ChartPath(modelPath) })
+                if (File.Exists(output) && !parse.GetValue(overwrite))
+                    throw new IOException($"'{output}' already exists; pass --overwrite to replace it.");
             if (parse.GetValue(slots) < 1)
                 throw new ArgumentException("--slots must be at least 1.");
             if (parse.GetValue(diffusionSteps) < 1)
@@ -73,6 +74,7 @@ public static class TrainCommand
             var train = mlContext.Data.LoadFromAvqaDataset(directory, "train");
             var validation = manifest.Splits.ContainsKey("val") ? mlContext.Data.LoadFromAvqaDataset(directory, "val") : null;
             var bar = ProgressBar.ForStandardError(context.Error);
+            var history = new TrainingHistoryFiles();
             var options = new AvqaTrainerOptions
             {
                 Epochs = parse.GetValue(epochs),
@@ -86,6 +88,7 @@ public static class TrainCommand
                 {
                     bar.Clear();
                     context.Error.WriteLine("  " + report);
+                    history.Add(parse.GetRequiredValue(training) == "joint" ? "joint" : "answerer", report);
                 },
                 StepProgress = step => bar.Update($"epoch {step.Epoch}/{step.Epochs}", step.Step, step.StepsPerEpoch,
                     FormattableString.Invariant($"loss {step.Loss:F3}")),
@@ -102,14 +105,14 @@ public static class TrainCommand
                 Slots = parse.GetValue(slots),
                 Addressing = parse.GetRequiredValue(addressing) == "cosine" ? SlotAddressing.Cosine : SlotAddressing.ScaledDot,
                 Seed = parse.GetValue(seed),
-                Progress = report => context.Error.WriteLine("  rmm " + report),
+                Progress = report => { context.Error.WriteLine("  rmm " + report); history.Add("rmm", report); },
             };
             var enhancer = parse.GetRequiredValue(enhance) == "none" ? null : new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions
             {
                 DiffusionSteps = parse.GetValue(diffusionSteps),
                 StartStep = parse.GetValue(startStep),
                 Seed = parse.GetValue(seed),
-                Progress = report => context.Error.WriteLine("  avr " + report),
+                Progress = report => { context.Error.WriteLine("  avr " + report); history.Add("avr", report); },
             };
             ITransformer model;
             if (joint)
@@ -142,7 +145,8 @@ public static class TrainCommand
                 model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller, enhancer);
             }
             ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
-            context.Out.WriteLine($"Saved {modelPath} ({clock.Elapsed.TotalSeconds:F0} s).");
+            var sideFiles = history.Write(modelPath);
+            context.Out.WriteLine($"Saved {modelPath} ({clock.Elapsed.TotalSeconds:F0} s); the per-epoch history in {string.Join(" and ", sideFiles.Select(Path.GetFileName))}.");
             return Program.Success;
         }
     }

@@ -37,6 +37,12 @@ public sealed class AvqaMetrics
     /// <summary>All rows.</summary>
     public AccuracyCount Overall { get; }
 
+    /// <summary>
+    /// ML.NET's multiclass metrics over the answer vocabulary (micro and macro accuracy, log-loss, top-K accuracy,
+    /// confusion matrix), when the evaluated data carried the answerer's scores; null otherwise.
+    /// </summary>
+    public AnswerMetrics? Answers { get; internal set; }
+
     /// <summary>Overall accuracy in [0, 1] ("All Avg").</summary>
     public double Accuracy => Overall.Accuracy;
 
@@ -107,6 +113,28 @@ public sealed class AvqaMetrics
         return table.ToString();
     }
 
+    /// <summary>
+    /// One evaluation as a narrow markdown table for a terminal: a row per question type, per group and for all rows
+    /// (questions, answered correctly, accuracy in percent), about 60 characters wide.
+    /// </summary>
+    public string ToMarkdownBySlice()
+    {
+        var rows = Types.Select(t => (Label: t.Key.ToString(), Count: t.Value))
+            .Concat(Groups.Select(g => (Label: $"**{QuestionType.GroupNameOf(g.Key)}**", Count: g.Value)))
+            .Append((Label: "**All**", Count: Overall))
+            .ToList();
+        int width = Math.Max("question type".Length, rows.Max(r => r.Label.Length));
+        var table = new StringBuilder();
+        table.Append("| ").Append("question type".PadRight(width)).Append(" | questions | correct | accuracy (%) |\n");
+        table.Append("|").Append(new string('-', width + 2)).Append("|----------:|--------:|-------------:|\n");
+        foreach (var (label, count) in rows)
+            table.Append("| ").Append(label.PadRight(width))
+                .Append(" | ").Append(count.Rows.ToString(CultureInfo.InvariantCulture).PadLeft(9))
+                .Append(" | ").Append(count.Correct.ToString(CultureInfo.InvariantCulture).PadLeft(7))
+                .Append(" | ").Append(Percent(count).PadLeft(12)).Append(" |\n");
+        return table.ToString();
+    }
+
     private string[] MarkdownLines(string rowLabel)
     {
         var header = new StringBuilder("| |");
@@ -131,7 +159,8 @@ public sealed class AvqaMetrics
     /// <summary>
     /// The JSON the CLI writes: <c>{"scenario":..,"rows":..,"overall":..,"groups":{"Audio":..,"Visual":..,
     /// "Audio-Visual":..},"types":{"Audio/Counting":..,...}}</c>, accuracies in [0, 1] (null for a slice with no rows),
-    /// plus row counts per slice under <c>"counts"</c>.
+    /// plus row counts per slice under <c>"counts"</c>, and, when <see cref="Answers"/> is known, the multiclass
+    /// metrics under <c>"answers"</c>.
     /// </summary>
     public string ToJson(string scenario)
     {
@@ -155,8 +184,20 @@ public sealed class AvqaMetrics
             ["types"] = types,
             ["counts"] = counts,
         };
+        if (Answers is { } a)
+            root["answers"] = new JsonObject
+            {
+                ["microAccuracy"] = Rounded(a.MicroAccuracy),
+                ["macroAccuracy"] = Rounded(a.MacroAccuracy),
+                ["logLoss"] = Rounded(a.LogLoss),
+                ["topK"] = a.TopKPredictionCount,
+                ["topKAccuracy"] = Rounded(a.TopKAccuracy),
+                ["unseenAnswerRows"] = a.UnseenAnswerRows,
+            };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
+
+    private static JsonNode? Rounded(double value) => double.IsNaN(value) ? null : JsonValue.Create(Math.Round(value, 6));
 
     /// <summary>
     /// The metrics as a <see cref="DataFrame"/> (for notebooks and further analysis): one row per question type, then

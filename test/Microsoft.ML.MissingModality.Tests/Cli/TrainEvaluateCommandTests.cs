@@ -46,8 +46,12 @@ public sealed class TrainEvaluateCommandTests
         string json = Path.Combine(_root, "audio.json");
         var (code, stdout, stderr) = Run("evaluate", "--model", model, "--data", _data, "--missing", "audio", "--seed", "3", "--json", json);
         Assert.AreEqual(Program.Success, code, stderr);
-        StringAssert.Contains(stdout, "| audio:1 |");
-        StringAssert.Contains(stdout, "All Avg");
+        StringAssert.Contains(stdout, "Scenario audio:1:");
+        StringAssert.Contains(stdout, "| Audio-Visual/Temporal ");
+        StringAssert.Contains(stdout, "| **All** ");
+        Assert.IsTrue(stdout.Split('\n').Where(line => !line.StartsWith("Wrote ", StringComparison.Ordinal)).All(line => line.Length <= 80),
+            "the table fits a terminal:\n" + stdout);
+        StringAssert.Contains(stdout, $"Wrote {json}.");
 
         using var document = JsonDocument.Parse(File.ReadAllText(json));
         var root = document.RootElement;
@@ -57,6 +61,10 @@ public sealed class TrainEvaluateCommandTests
         Assert.IsTrue(overall is >= 0 and <= 1);
         CollectionAssert.AreEquivalent(new[] { "Audio", "Visual", "Audio-Visual" }, root.GetProperty("groups").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.AreEqual(9, root.GetProperty("types").EnumerateObject().Count());
+        var answers = root.GetProperty("answers");
+        Assert.AreEqual(overall, answers.GetProperty("microAccuracy").GetDouble(), 1e-6);
+        Assert.AreEqual(5, answers.GetProperty("topK").GetInt32());
+        StringAssert.Contains(stdout, "macro accuracy");
     }
 
     [TestMethod]
@@ -91,7 +99,7 @@ public sealed class TrainEvaluateCommandTests
         StringAssert.Contains(stderr, "L_total = L_avqa + L_rmmr + L_ave");
         var (evaluated, stdout, evaluateErrors) = Run("evaluate", "--model", model, "--data", _data, "--missing", "audio", "--seed", "3");
         Assert.AreEqual(Program.Success, evaluated, evaluateErrors);
-        StringAssert.Contains(stdout, "All Avg");
+        StringAssert.Contains(stdout, "| **All** ");
     }
 
     [TestMethod]
@@ -235,5 +243,27 @@ public sealed class TrainEvaluateCommandTests
         Assert.AreEqual(Program.UsageError, code, stderr);
         StringAssert.Contains(stderr, option);
         Assert.IsFalse(Directory.Exists(output));
+    }
+
+    [TestMethod]
+    public void Train_Default_KeepsThePerEpochHistoryBesideTheModel()
+    {
+        string model = TrainTiny("history.zip");
+        string json = Path.Combine(_root, "history.history.json"), chart = Path.Combine(_root, "history.training.png");
+        Assert.IsGreaterThan(5_000L, new FileInfo(chart).Length, "the answerer's curves");
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var epochs = document.RootElement.GetProperty("epochs").EnumerateArray().ToList();
+        var components = epochs.Select(e => e.GetProperty("component").GetString()).Distinct().ToList();
+        CollectionAssert.AreEqual(new[] { "rmm", "avr", "answerer" }, components, "in training order");
+        var answerer = epochs.Where(e => e.GetProperty("component").GetString() == "answerer").ToList();
+        Assert.HasCount(2, answerer);
+        Assert.AreEqual("accuracy", answerer[0].GetProperty("metric").GetString());
+        Assert.IsTrue(answerer.All(e => e.GetProperty("validationMetric").ValueKind == JsonValueKind.Number), "validated on val");
+
+        // The side files count as outputs: training again without --overwrite is refused while they exist.
+        File.Delete(model);
+        var again = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--device", "cpu");
+        Assert.AreEqual(Program.Failure, again.Code);
+        StringAssert.Contains(again.Error, "history.history.json");
     }
 }
