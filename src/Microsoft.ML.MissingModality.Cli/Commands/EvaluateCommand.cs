@@ -75,16 +75,14 @@ public static class EvaluateCommand
             context.Out.WriteLine($"{metrics.Overall.Rows} questions, {metrics.Overall.Correct} answered correctly.");
             if (parse.GetValue(json) is { } jsonPath)
             {
-                string full = Path.GetFullPath(jsonPath), temporary = full + ".partial-" + Guid.NewGuid().ToString("N")[..8];
-                File.WriteAllText(temporary, metrics.ToJson(scenario.ToString()), new UTF8Encoding(false));
                 try
                 {
                     // Without --overwrite the rename itself refuses a file that appeared meanwhile.
-                    File.Move(temporary, full, overwrite: parse.GetValue(overwrite));
+                    ModelFiles.WriteAtomically(jsonPath, temporary => File.WriteAllText(temporary, metrics.ToJson(scenario.ToString()), new UTF8Encoding(false)),
+                        overwrite: parse.GetValue(overwrite));
                 }
-                catch (IOException) when (File.Exists(full))
+                catch (IOException) when (File.Exists(jsonPath) && !parse.GetValue(overwrite))
                 {
-                    File.Delete(temporary);
                     throw new IOException($"'{jsonPath}' appeared while evaluating; pass --overwrite to replace it.");
                 }
                 context.Out.WriteLine($"Wrote {jsonPath}.");

@@ -52,18 +52,6 @@ public sealed class TrainingHistoryFiles
         return written;
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temporary = path + ".partial-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
-    }
+    private static void WriteAtomically(string path, byte[] bytes) =>
+        ModelFiles.WriteAtomically(path, temporary => File.WriteAllBytes(temporary, bytes), overwrite: true);
 }
