@@ -20,7 +20,14 @@ public static class Program
     public const int UsageError = 2;
 
     /// <summary>Process entry point.</summary>
-    public static int Main(string[] args) => Run(args, new CliContext(Console.Out, Console.Error));
+    public static int Main(string[] args)
+    {
+        // Ctrl+C or a termination request: remove the temporary outputs being written before the process ends (a
+        // command that cancels gracefully — synth — removes its own and sets Cancel itself).
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => TemporaryOutput.DeleteTracked());
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => TemporaryOutput.DeleteTracked());
+        return Run(args, new CliContext(Console.Out, Console.Error));
+    }
 
     /// <summary>Builds the command tree: one line per command, each command in its own file under Commands/.</summary>
     public static RootCommand BuildRootCommand(CliContext context)
@@ -51,16 +58,9 @@ public static class Program
         {
             return parse.Invoke(invocation);
         }
-        catch (Exception e) when (e is AvqaDataException or IOException or UnauthorizedAccessException
-            or InvalidDataException or Training.GpuUnavailableException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            context.Error.WriteLine($"error: {e.Message}");
-            return Failure;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            context.Error.WriteLine($"error: {e.Message}");
-            return UsageError;
+            return ErrorReport.Write(e, context.Error);
         }
     }
 }

@@ -59,9 +59,9 @@ public static class DemoCommand
         int Execute(ParseResult parse)
         {
             if (parse.GetValue(epochs) < 1)
-                throw new ArgumentException("--epochs must be at least 1.");
+                throw new UsageException("--epochs must be at least 1.");
             if (parse.GetValue(batchSize) < 1)
-                throw new ArgumentException("--batch-size must be at least 1.");
+                throw new UsageException("--batch-size must be at least 1.");
             // Everything is written into a sibling folder and put in place at the end: an old output replaced with
             // --overwrite survives any failure before that.
             using var staged = StagedFolder.Begin(parse.GetRequiredValue(output), parse.GetValue(overwrite));
@@ -94,7 +94,7 @@ public static class DemoCommand
             var trainingTime = clock.Elapsed;
             var avstHistory = history.ToList();
             history.Clear();
-            ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
+            ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath, overwrite: false);
             clock.Restart();
             var rmm = mlContext.MissingModality().RmmGenerator(new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
             {
@@ -112,7 +112,7 @@ public static class DemoCommand
             var fullModel = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, rmm, avr, cacheAnswererInputs: true);
             var fullTrainingTime = clock.Elapsed;
             var fullHistory = history.ToList();
-            ModelFiles.SaveAtomically(mlContext, fullModel, train.Schema, fullModelPath);
+            ModelFiles.SaveAtomically(mlContext, fullModel, train.Schema, fullModelPath, overwrite: false);
 
             context.Error.WriteLine("3/3 Evaluating the test split: complete inputs, audio missing, visual missing.");
             var test = mlContext.Data.LoadFromAvqaDataset(data, "test");

@@ -16,12 +16,12 @@ public static class ImportMusicAvqaCommand
         var questions = new Option<string>("--questions") { Description = "The official question JSON, e.g. avqa-val.json.", Required = true };
         var audioDir = new Option<string>("--audio-dir") { Description = "Folder of {video_id}.npy audio features, [60,128].", Required = true };
         var visualDir = new Option<string>("--visual-dir") { Description = "Folder of {video_id}.npy visual features, [60,512,14,14] or [60,512].", Required = true };
-        var output = new Option<string>("--out") { Description = "Dataset directory to create (must not exist unless --overwrite).", Required = true };
-        var segments = new Option<int>("--segments") { Description = "Segments kept per video (time steps subsampled evenly).", DefaultValueFactory = _ => 10 };
+        var output = new Option<string>("--out") { Description = "Dataset directory to create, or an existing dataset to add the split to.", Required = true };
+        var segments = new Option<int>("--segments") { Description = "Segments kept per video (time steps subsampled evenly).", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var split = new Option<string?>("--split") { Description = "Split name; default from the questions file name (avqa-val.json -> val)." };
         var failOnMissing = new Option<bool>("--fail-on-missing") { Description = "Fail when a video has no features, instead of skipping it." };
         var keepPartial = new Option<bool>("--keep-partial") { Description = "Write videos with only one modality's file, the other stored as missing." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing dataset directory." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a split of the same name in an existing dataset (its other splits are kept)." };
 
         var command = new System.CommandLine.Command("import-music-avqa", "Import MUSIC-AVQA questions and .npy features into a dataset directory.")
         {

@@ -126,11 +126,11 @@ public static class SweepCommand
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double ratio) || !(ratio >= 0 && ratio <= 1))
-                throw new ArgumentException($"--ratios: '{part}' is not a ratio in [0, 1].");
+                throw new UsageException($"--ratios: '{part}' is not a ratio in [0, 1].");
             values.Add(ratio);
         }
         if (values.Count == 0)
-            throw new ArgumentException("--ratios: give at least one ratio.");
+            throw new UsageException("--ratios: give at least one ratio.");
         return [.. values.Distinct().Order()];
     }
 
@@ -139,9 +139,9 @@ public static class SweepCommand
         var names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToLowerInvariant()).Distinct().ToArray();
         foreach (string name in names)
             if (name is not ("audio" or "visual" or "either"))
-                throw new ArgumentException($"--modalities: '{name}' is not audio, visual or either.");
+                throw new UsageException($"--modalities: '{name}' is not audio, visual or either.");
         if (names.Length == 0)
-            throw new ArgumentException("--modalities: give at least one of audio, visual, either.");
+            throw new UsageException("--modalities: give at least one of audio, visual, either.");
         return names;
     }
 
@@ -153,7 +153,7 @@ public static class SweepCommand
             if (names.Count(n => n == names[i]) > 1)
                 names[i] = $"{Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(paths[i])))}/{names[i]}";
         if (names.Distinct().Count() != names.Length)
-            throw new ArgumentException("--model: the same model is given twice.");
+            throw new UsageException("--model: the same model is given twice.");
         return names;
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Microsoft.ML.MissingModality.Data;
 using Microsoft.ML.MissingModality.Datasets.Synthetic;
 
@@ -67,31 +66,28 @@ public static class SynthCommand
                     context.Error.WriteLine($"  {p.Split}: {p.VideosDone}/{p.VideosTotal} videos");
                 }
             });
+            // The report is computed first and written with the dataset, so that the folder appears with it or not at all.
+            var difficulty = parse.GetValue(report) ? DifficultyReport.Compute(generator) : null;
+            var extraFiles = difficulty is null ? null : new Dictionary<string, string>
+            {
+                [ReportMarkdownFile] = difficulty.ToMarkdown(),
+                [ReportJsonFile] = difficulty.ToJson(),
+            };
             DatasetManifest manifest;
             try
             {
-                manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) }, progress, cancellationToken);
+                manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) }, progress, cancellationToken, extraFiles);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
             {
+                // After Ctrl+C the temporary folder may already be gone (Program removes temporary outputs), failing a write.
                 context.Error.WriteLine("Cancelled; nothing was written.");
                 return Cancelled;
             }
             context.Out.WriteLine($"Wrote {directory}: " + string.Join(", ", manifest.Splits.Select(s => $"{s.Key} {s.Value.Videos} videos / {s.Value.Questions} questions")) + ".");
-            if (parse.GetValue(report))
-            {
-                var difficulty = DifficultyReport.Compute(generator);
-                WriteAtomically(Path.Combine(directory, ReportMarkdownFile), difficulty.ToMarkdown());
-                WriteAtomically(Path.Combine(directory, ReportJsonFile), difficulty.ToJson());
+            if (difficulty is not null)
                 context.Out.Write(difficulty.ToMarkdown());
-            }
             return Program.Success;
         }
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".partial", text, new UTF8Encoding(false));
-        File.Move(path + ".partial", path, overwrite: true);
     }
 }

@@ -22,27 +22,27 @@ public static class TrainCommand
         var defaults = new AvqaTrainerOptions();
         var data = new Option<string>("--data") { Description = "Dataset directory (with dataset.json).", Required = true };
         var output = new Option<string>("--out") { Description = "Model zip to write (must not exist unless --overwrite).", Required = true };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training split.", DefaultValueFactory = _ => defaults.Epochs };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training split.", DefaultValueFactory = _ => defaults.Epochs }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and dropout.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "auto (GPU 0 if present), cpu, or cuda (GPU 0, else fail).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Names);
-        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step: AVST's 64 by default; the paper trains its method at 4, which on a few thousand training questions trains far better (docs/results.md).", DefaultValueFactory = _ => defaults.BatchSize };
-        var learningRate = new Option<double>("--learning-rate") { Description = "Adam's initial learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var stepEpochs = new Option<int>("--lr-step-epochs") { Description = "Multiply the learning rate by 0.1 every this many epochs.", DefaultValueFactory = _ => defaults.LearningRateStepEpochs };
-        var hidden = new Option<int>("--hidden-size") { Description = "Width of the hidden features.", DefaultValueFactory = _ => defaults.HiddenSize };
-        var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step: AVST's 64 by default; the paper trains its method at 4, which on a few thousand training questions trains far better (docs/results.md).", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam's initial learning rate.", DefaultValueFactory = _ => defaults.LearningRate }.PositiveFinite();
+        var stepEpochs = new Option<int>("--lr-step-epochs") { Description = "Multiply the learning rate by 0.1 every this many epochs.", DefaultValueFactory = _ => defaults.LearningRateStepEpochs }.AtLeast(1);
+        var hidden = new Option<int>("--hidden-size") { Description = "Width of the hidden features.", DefaultValueFactory = _ => defaults.HiddenSize }.AtLeast(4);
+        var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy." }.AtLeast(1);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing model file." };
         var recall = new Option<string>("--recall") { Description = "Recaller before the answerer: zero (AVST alone), mean, nearest, linear, or rmm (the paper's generator).", DefaultValueFactory = _ => "rmm" };
         recall.AcceptOnlyFromAmong(RecallChoice.Names);
         var rmmDefaults = new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions();
-        var slots = new Option<int>("--slots") { Description = "Slots per memory of the RMM generator.", DefaultValueFactory = _ => rmmDefaults.Slots };
+        var slots = new Option<int>("--slots") { Description = "Slots per memory of the RMM generator.", DefaultValueFactory = _ => rmmDefaults.Slots }.AtLeast(1);
         var addressing = new Option<string>("--addressing") { Description = "RMM slot addressing: scaled-dot (the paper's Eq. 1) or cosine (its public code).", DefaultValueFactory = _ => AddressingName(rmmDefaults.Addressing) };
         addressing.AcceptOnlyFromAmong("scaled-dot", "cosine");
         var avrDefaults = new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions();
         var enhance = new Option<string>("--enhance") { Description = "Enhancement after the recaller: avr (the paper's diffusion) or none.", DefaultValueFactory = _ => "avr" };
         enhance.AcceptOnlyFromAmong("avr", "none");
-        var diffusionSteps = new Option<int>("--diffusion-steps") { Description = "T, the AVR diffusion's steps.", DefaultValueFactory = _ => avrDefaults.DiffusionSteps };
-        var startStep = new Option<int>("--start-step") { Description = "S: enhancement noises the pair to step S and denoises it (0: no noise, all T steps).", DefaultValueFactory = _ => avrDefaults.StartStep };
+        var diffusionSteps = new Option<int>("--diffusion-steps") { Description = "T, the AVR diffusion's steps.", DefaultValueFactory = _ => avrDefaults.DiffusionSteps }.AtLeast(1);
+        var startStep = new Option<int>("--start-step") { Description = "S: enhancement noises the pair to step S and denoises it (0: no noise, all T steps).", DefaultValueFactory = _ => avrDefaults.StartStep }.AtLeast(0);
         var training = new Option<string>("--training") { Description = "staged: the recaller, the diffusion and the answerer each on its own loss, one after another; joint: all three at once on the paper's total loss (needs --recall rmm).", DefaultValueFactory = _ => "staged" };
         training.AcceptOnlyFromAmong("staged", "joint");
         var jointPreset = new Option<string>("--joint-preset") { Description = "Schedule of --training joint: avst (batch 64) or paper (batch 4); Adam 1e-4 for all three networks either way. --batch-size and --learning-rate override it.", DefaultValueFactory = _ => "avst" };
@@ -60,12 +60,8 @@ public static class TrainCommand
             foreach (string output in new[] { modelPath, TrainingHistoryFiles.JsonPath(modelPath), TrainingHistoryFiles.ChartPath(modelPath) })
                 if (File.Exists(output) && !parse.GetValue(overwrite))
                     throw new IOException($"'{output}' already exists; pass --overwrite to replace it.");
-            if (parse.GetValue(slots) < 1)
-                throw new ArgumentException("--slots must be at least 1.");
-            if (parse.GetValue(diffusionSteps) < 1)
-                throw new ArgumentException("--diffusion-steps must be at least 1.");
-            if (parse.GetValue(startStep) < 0 || parse.GetValue(startStep) > parse.GetValue(diffusionSteps))
-                throw new ArgumentException($"--start-step must lie in 0..{parse.GetValue(diffusionSteps)} (--diffusion-steps).");
+            if (parse.GetValue(startStep) > parse.GetValue(diffusionSteps))
+                throw new UsageException($"--start-step must lie in 0..{parse.GetValue(diffusionSteps)} (--diffusion-steps).");
             var mlContext = new MLContext(seed: parse.GetValue(seed));
             DeviceChoice.Apply(mlContext, parse.GetRequiredValue(device));
             var manifest = mlContext.Data.LoadAvqaManifest(directory);
@@ -96,7 +92,7 @@ public static class TrainCommand
             bool joint = parse.GetRequiredValue(training) == "joint";
             string recallChoice = parse.GetRequiredValue(recall);
             if (joint && recallChoice != "rmm")
-                throw new ArgumentException($"--training joint trains the RMM generator with the answerer: it needs --recall rmm, not '{recallChoice}'.");
+                throw new UsageException($"--training joint trains the RMM generator with the answerer: it needs --recall rmm, not '{recallChoice}'.");
             context.Error.WriteLine($"Training on '{directory}' ({manifest.Splits["train"].Questions} train questions" +
                 (validation is null ? ", no val split" : $", {manifest.Splits["val"].Questions} val") + $"), {options.Epochs} epochs, device {parse.GetValue(device)}.");
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -144,8 +140,8 @@ public static class TrainCommand
                     $"Recaller: {recallChoice}{(enhancer is null ? "" : $", then the AVR diffusion (T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep})")}; the answerer trains on Eq. 8.");
                 model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller, enhancer);
             }
-            ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath);
-            var sideFiles = history.Write(modelPath);
+            ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath, parse.GetValue(overwrite));
+            var sideFiles = history.Write(modelPath, parse.GetValue(overwrite));
             context.Out.WriteLine($"Saved {modelPath} ({clock.Elapsed.TotalSeconds:F0} s); the per-epoch history in {string.Join(" and ", sideFiles.Select(Path.GetFileName))}.");
             return Program.Success;
         }

@@ -1,3 +1,5 @@
+using Microsoft.ML.MissingModality.Data;
+
 namespace Microsoft.ML.MissingModality.Cli.Recipes;
 
 /// <summary>
@@ -13,7 +15,8 @@ public sealed class StagedFolder : IDisposable
     private StagedFolder(string target)
     {
         Target = target;
-        Path = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        TemporaryOutput.RemoveAbandoned(target);
+        Path = TemporaryOutput.Beside(target);
         Directory.CreateDirectory(Path);
     }
 
@@ -37,7 +40,7 @@ public sealed class StagedFolder : IDisposable
         if (Directory.Exists(full) && current.StartsWith(full + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new IOException($"'{target}' holds the current directory; choose a new folder for --out.");
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !overwrite)
-            throw new IOException($"'{target}' already exists and is not empty; pass --overwrite to replace it.");
+            throw new OutputExistsException(full, $"'{target}' already exists and is not empty.");
         string? parent = System.IO.Path.GetDirectoryName(full);
         if (parent is not null)
             Directory.CreateDirectory(parent);
@@ -51,7 +54,7 @@ public sealed class StagedFolder : IDisposable
         string? replaced = null;
         if (Directory.Exists(Target))
         {
-            replaced = Target + ".replaced-" + Guid.NewGuid().ToString("N")[..8];
+            replaced = TemporaryOutput.Beside(Target);
             Directory.Move(Target, replaced);
         }
         try
@@ -65,15 +68,16 @@ public sealed class StagedFolder : IDisposable
             throw;
         }
         _committed = true;
+        TemporaryOutput.Forget(Path);
         if (replaced is not null)
-            Directory.Delete(replaced, recursive: true);
+            TemporaryOutput.Delete(replaced);
     }
 
     /// <summary>Removes the partial folder unless it was committed.</summary>
     public void Dispose()
     {
-        if (!_committed && Directory.Exists(Path))
-            Directory.Delete(Path, recursive: true);
+        if (!_committed)
+            TemporaryOutput.Delete(Path);
         _committed = true;
     }
 }

@@ -24,7 +24,7 @@ public sealed class TrainingHistoryFiles
     public void Add(string component, EpochReport report) => _epochs.Add((component, report));
 
     /// <summary>Writes both files (each beside and renamed into place); returns the paths written.</summary>
-    public IReadOnlyList<string> Write(string modelPath)
+    public IReadOnlyList<string> Write(string modelPath, bool overwrite = true)
     {
         var epochs = new JsonArray();
         foreach (var (component, r) in _epochs)
@@ -42,16 +42,16 @@ public sealed class TrainingHistoryFiles
                 ["kept"] = r.IsBest,
             });
         var written = new List<string> { JsonPath(modelPath) };
-        WriteAtomically(written[0], Encoding.UTF8.GetBytes(new JsonObject { ["epochs"] = epochs }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
+        WriteAtomically(written[0], overwrite, Encoding.UTF8.GetBytes(new JsonObject { ["epochs"] = epochs }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
         var answerer = _epochs.Where(e => e.Report.MetricName == "accuracy").Select(e => e.Report).ToList();
         if (answerer.Count > 0)
         {
             written.Add(ChartPath(modelPath));
-            WriteAtomically(written[1], AvqaCharts.TrainingCurves([("answerer", answerer)], "Answer accuracy per epoch").ToPng());
+            WriteAtomically(written[1], overwrite, AvqaCharts.TrainingCurves([("answerer", answerer)], "Answer accuracy per epoch").ToPng());
         }
         return written;
     }
 
-    private static void WriteAtomically(string path, byte[] bytes) =>
-        ModelFiles.WriteAtomically(path, temporary => File.WriteAllBytes(temporary, bytes), overwrite: true);
+    private static void WriteAtomically(string path, bool overwrite, byte[] bytes) =>
+        ModelFiles.WriteAtomically(path, temporary => File.WriteAllBytes(temporary, bytes), overwrite);
 }

@@ -5,8 +5,9 @@ namespace Microsoft.ML.MissingModality.Datasets;
 /// <summary>
 /// Imports MUSIC-AVQA (the official question JSON plus per-video <c>.npy</c> feature folders) into a dataset
 /// directory of the library's layout: one split, videos sorted by id with each video's questions right after it,
-/// features subsampled to <see cref="MusicAvqaImportOptions.Segments"/> time steps. Atomic: after any error
-/// nothing is left at the output.
+/// features subsampled to <see cref="MusicAvqaImportOptions.Segments"/> time steps. Into an existing dataset the
+/// split is added beside the others (a split of the same name is replaced only with Overwrite). Atomic: after any
+/// error the output is as it was.
 /// </summary>
 public static class MusicAvqaImporter
 {
@@ -14,7 +15,7 @@ public static class MusicAvqaImporter
     /// <param name="options">Paths and choices; see <see cref="MusicAvqaImportOptions"/>.</param>
     /// <param name="progress">Receives (videos done, videos to do) now and then; may be null.</param>
     /// <exception cref="AvqaDataException">Bad questions JSON or <c>.npy</c> file, or (with <see cref="MissingFeaturePolicy.Fail"/>) a missing one.</exception>
-    /// <exception cref="IOException">The output exists (without Overwrite) or cannot be written.</exception>
+    /// <exception cref="IOException">The output (or, in an existing dataset, the split) exists without Overwrite, or cannot be written.</exception>
     public static MusicAvqaImportResult Import(MusicAvqaImportOptions options, IProgress<(int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,7 +54,11 @@ public static class MusicAvqaImporter
         var features = new FeatureLoader(options.Segments);
         var shape = features.DetectShape(toWrite.First(v => v.Audio is not null).Audio!, toWrite.First(v => v.Visual is not null).Visual!);
         string split = options.SplitName();
-        using var writer = DatasetWriter.Create(options.OutputDirectory, shape, options.Writer);
+        // Into an existing dataset the split is added (its other splits kept), so train, val and test can be imported one by one.
+        bool adding = File.Exists(Path.Combine(options.OutputDirectory, DatasetSchema.ManifestFileName));
+        using var writer = adding
+            ? DatasetWriter.AddSplits(options.OutputDirectory, shape, options.Writer)
+            : DatasetWriter.Create(options.OutputDirectory, shape, options.Writer);
         using var splitWriter = writer.BeginSplit(split);
         long written = 0;
         for (int i = 0; i < toWrite.Count; i++)

@@ -15,17 +15,18 @@ public sealed partial class SyntheticGenerator
     public const string GeneratorVersion = "3";
 
     /// <summary>
-    /// Writes every split (videos, then their questions, one video at a time: nothing is held in memory) through
-    /// <see cref="DatasetWriter"/>, which makes the dataset appear atomically, then a provenance file.
+    /// Writes every split (videos, then their questions, one video at a time: nothing is held in memory) and a
+    /// provenance file through <see cref="DatasetWriter"/>, which makes the whole dataset appear atomically.
     /// </summary>
     /// <param name="directory">The dataset directory to create.</param>
     /// <param name="options">Writer options (overwrite, compression, row groups).</param>
     /// <param name="progress">Receives a report every few videos and at the end of each split.</param>
     /// <param name="cancellationToken">Stops between videos; nothing is left behind.</param>
+    /// <param name="extraFiles">Text files (name → contents, e.g. the difficulty report) that appear with the dataset.</param>
     /// <returns>The manifest written.</returns>
     public DatasetManifest Generate(
         string directory, DatasetWriterOptions? options = null, IProgress<SyntheticProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? extraFiles = null)
     {
         DatasetManifest manifest;
         using (var writer = DatasetWriter.Create(directory, Preset.Shape, options))
@@ -44,11 +45,11 @@ public sealed partial class SyntheticGenerator
                 }
                 split.Complete();
             }
+            writer.AddFile(ProvenanceFileName, ProvenanceJson());
+            foreach (var (name, contents) in extraFiles ?? new Dictionary<string, string>())
+                writer.AddFile(name, contents);
             manifest = writer.Complete();
         }
-        string path = Path.Combine(Path.GetFullPath(directory), ProvenanceFileName);
-        File.WriteAllText(path + ".partial", ProvenanceJson(), new UTF8Encoding(false));
-        File.Move(path + ".partial", path, overwrite: true);
         return manifest;
     }
 

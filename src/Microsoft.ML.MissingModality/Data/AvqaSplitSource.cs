@@ -2,13 +2,11 @@ namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
 /// One split of a dataset directory, opened for reading without ML.NET: its manifest entry, its files and the
-/// index from video id to videos row group. The IDataView reader and tools build on it; each pass opens its own
+/// index from video id to videos row group, checked by <see cref="SplitIntegrity"/>. The IDataView reader and tools build on it; each pass opens its own
 /// file handles, so passes may run concurrently.
 /// </summary>
 internal sealed class AvqaSplitSource
 {
-    private readonly Lazy<Dictionary<string, (int Group, int Row)>> _videoIndex;
-
     public AvqaSplitSource(string directory, string split)
     {
         Manifest = DatasetManifest.Load(directory);
@@ -18,15 +16,13 @@ internal sealed class AvqaSplitSource
         Split = entry;
         VideosPath = Path.Combine(directory, entry.VideosFile);
         QuestionsPath = Path.Combine(directory, entry.QuestionsFile);
-        using (ParquetTableFile.Open(QuestionsPath, ParquetTables.QuestionsTable, Manifest.Shape))
+        // Checked once up front, so that a damaged or inconsistent dataset fails when it is loaded, not mid-pass
+        // (where ML.NET may be pulling rows on another thread).
+        using (var videos = new VideoTableReader(VideosPath, Shape))
         {
-            // Opened once up front so that a missing or mistyped column fails when the data is loaded, not mid-pass.
+            VideoIndex = videos.BuildIndex();
+            SplitIntegrity.Check(directory, split, this, videos);
         }
-        _videoIndex = new(() =>
-        {
-            using var videos = new VideoTableReader(VideosPath, Shape);
-            return videos.BuildIndex();
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public DatasetManifest Manifest { get; }
@@ -40,5 +36,5 @@ internal sealed class AvqaSplitSource
     public string QuestionsPath { get; }
 
     /// <summary>Video id → (row group, row within it), read once from the video_id column.</summary>
-    public Dictionary<string, (int Group, int Row)> VideoIndex => _videoIndex.Value;
+    public Dictionary<string, (int Group, int Row)> VideoIndex { get; }
 }

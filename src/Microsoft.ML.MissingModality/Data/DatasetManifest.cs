@@ -81,43 +81,90 @@ public sealed record DatasetManifest(string SchemaVersion, FeatureShape Shape, I
 
     private static DatasetManifest Parse(JsonElement root, string path)
     {
-        string version = Required(root, "schemaVersion", path).GetString() ?? "";
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new AvqaDataException(path, null, null, $"Expected a JSON object, found {Describe(root)}.");
+        string version = Text(Required(root, "schemaVersion", path), "schemaVersion", path);
         if (version != DatasetSchema.Version)
             throw new AvqaDataException(path, "schemaVersion", null, $"Schema version '{version}' is not supported; this library reads {DatasetSchema.Version}.");
         var shapeElement = Required(root, "shape", path);
+        int segments = Int32(Required(shapeElement, "segments", path), "shape.segments", path);
+        int audioDim = Int32(Required(shapeElement, "audioDim", path), "shape.audioDim", path);
+        var dimsElement = Required(shapeElement, "visualDims", path);
+        if (dimsElement.ValueKind != JsonValueKind.Array)
+            throw new AvqaDataException(path, "shape.visualDims", null, $"Expected an array of integers, found {Describe(dimsElement)}.");
+        int[] visualDims = dimsElement.EnumerateArray().Select(e => Int32(e, "shape.visualDims", path)).ToArray();
         FeatureShape shape;
         try
         {
-            shape = new FeatureShape(
-                Required(shapeElement, "segments", path).GetInt32(),
-                Required(shapeElement, "audioDim", path).GetInt32(),
-                Required(shapeElement, "visualDims", path).EnumerateArray().Select(e => e.GetInt32()).ToArray());
+            shape = new FeatureShape(segments, audioDim, visualDims);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        catch (ArgumentException e)
         {
             throw new AvqaDataException(path, "shape", null, e.Message, e);
         }
+        var splitsElement = Required(root, "splits", path);
+        if (splitsElement.ValueKind != JsonValueKind.Object)
+            throw new AvqaDataException(path, "splits", null, $"Expected an object of splits, found {Describe(splitsElement)}.");
         var splits = new Dictionary<string, SplitManifest>(StringComparer.Ordinal);
-        foreach (var split in Required(root, "splits", path).EnumerateObject())
+        foreach (var split in splitsElement.EnumerateObject())
         {
             var s = split.Value;
+            string at = $"splits.{split.Name}";
+            if (s.ValueKind != JsonValueKind.Object)
+                throw new AvqaDataException(path, at, null, $"Expected an object, found {Describe(s)}.");
             var types = new Dictionary<string, long>(StringComparer.Ordinal);
             if (s.TryGetProperty("questionTypes", out var typesElement))
             {
+                if (typesElement.ValueKind != JsonValueKind.Object)
+                    throw new AvqaDataException(path, $"{at}.questionTypes", null, $"Expected an object of counts, found {Describe(typesElement)}.");
                 foreach (var t in typesElement.EnumerateObject())
-                    types[t.Name] = t.Value.GetInt64();
+                    types[t.Name] = Count(t.Value, $"{at}.questionTypes.{t.Name}", path);
             }
             splits[split.Name] = new SplitManifest(
-                Required(s, "videosFile", path).GetString()!,
-                Required(s, "questionsFile", path).GetString()!,
-                Required(s, "videos", path).GetInt64(),
-                Required(s, "questions", path).GetInt64(),
-                s.TryGetProperty("videosMissingAudio", out var ma) ? ma.GetInt64() : 0,
-                s.TryGetProperty("videosMissingVisual", out var mv) ? mv.GetInt64() : 0,
+                FileName(Required(s, "videosFile", path), $"{at}.videosFile", path),
+                FileName(Required(s, "questionsFile", path), $"{at}.questionsFile", path),
+                Count(Required(s, "videos", path), $"{at}.videos", path),
+                Count(Required(s, "questions", path), $"{at}.questions", path),
+                s.TryGetProperty("videosMissingAudio", out var ma) ? Count(ma, $"{at}.videosMissingAudio", path) : 0,
+                s.TryGetProperty("videosMissingVisual", out var mv) ? Count(mv, $"{at}.videosMissingVisual", path) : 0,
                 types);
         }
         return new DatasetManifest(version, shape, splits);
     }
+
+    private static string Text(JsonElement e, string field, string path) =>
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new AvqaDataException(path, field, null, $"Expected a string, found {Describe(e)}.");
+
+    /// <summary>A table's file name: a plain name inside the dataset directory (never a path that leaves it).</summary>
+    private static string FileName(JsonElement e, string field, string path)
+    {
+        string name = Text(e, field, path);
+        if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or "..")
+            throw new AvqaDataException(path, field, null, $"'{name}' is not a file name inside the dataset directory.");
+        return name;
+    }
+
+    private static int Int32(JsonElement e, string field, string path) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int value)
+            ? value
+            : throw new AvqaDataException(path, field, null, $"Expected an integer, found {Describe(e)}.");
+
+    private static long Count(JsonElement e, string field, string path) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long value) && value >= 0
+            ? value
+            : throw new AvqaDataException(path, field, null, $"Expected a count (an integer ≥ 0), found {Describe(e)}.");
+
+    private static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{Shorten(e.GetString()!)}\"",
+        JsonValueKind.Number => $"the number {Shorten(e.GetRawText())}",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => $"the boolean {e.GetRawText()}",
+        _ => "null",
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static JsonElement Required(JsonElement e, string name, string path) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)

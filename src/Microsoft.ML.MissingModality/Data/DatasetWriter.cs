@@ -4,7 +4,7 @@ namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
 /// Writes a dataset directory (manifest plus, per split, a videos and a questions Parquet table) atomically:
-/// everything goes to a hidden temporary folder beside the target, which <see cref="Complete"/> renames into
+/// everything goes to a temporary folder beside the target (<see cref="TemporaryOutput"/>), which <see cref="Complete"/> renames into
 /// place. Disposing without completing — after a failure, say — deletes the temporary folder, so nothing
 /// half-written remains; an existing dataset is never replaced unless <see cref="DatasetWriterOptions.Overwrite"/>.
 /// </summary>
@@ -26,14 +26,17 @@ public sealed partial class DatasetWriter : IDisposable
     private readonly DatasetWriterOptions _options;
     private readonly Dictionary<string, DatasetSplitWriter> _splits = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _questionIds = new(StringComparer.Ordinal);
+    private readonly DatasetManifest? _existing; // AddSplits: the dataset the new splits join
+    private readonly Dictionary<string, List<string>> _existingIds = new(StringComparer.Ordinal);
     private bool _completed, _disposed;
 
-    private DatasetWriter(string directory, string temp, FeatureShape shape, DatasetWriterOptions options)
+    private DatasetWriter(string directory, string temp, FeatureShape shape, DatasetWriterOptions options, DatasetManifest? existing = null)
     {
         Directory = directory;
         _temp = temp;
         Shape = shape;
         _options = options;
+        _existing = existing;
     }
 
     /// <summary>The dataset directory that <see cref="Complete"/> creates.</summary>
@@ -51,13 +54,70 @@ public sealed partial class DatasetWriter : IDisposable
         options ??= new DatasetWriterOptions();
         options.Validate();
         string full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
-        if (!options.Overwrite && System.IO.Directory.Exists(full) && System.IO.Directory.EnumerateFileSystemEntries(full).Any())
-            throw new IOException($"'{directory}' already exists and is not empty; refusing to overwrite it (set Overwrite to replace it).");
+        CheckReplaceable(full, directory, options.Overwrite);
         string parent = Path.GetDirectoryName(full) ?? throw new IOException($"'{directory}' has no parent folder.");
         System.IO.Directory.CreateDirectory(parent);
-        string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        TemporaryOutput.RemoveAbandoned(full);
+        string temp = TemporaryOutput.Beside(full);
         System.IO.Directory.CreateDirectory(temp);
         return new DatasetWriter(full, temp, shape, options);
+    }
+
+    /// <summary>
+    /// Starts adding splits to an existing dataset (importing MUSIC-AVQA's train, val and test one file at a time,
+    /// say): its other splits are kept as they are, question ids stay unique across all of them, and the new splits'
+    /// tables appear, with the updated manifest, only on <see cref="Complete"/>. A split of an existing name is
+    /// replaced only with <see cref="DatasetWriterOptions.Overwrite"/>.
+    /// </summary>
+    /// <param name="directory">The dataset directory (holding <c>dataset.json</c>).</param>
+    /// <param name="shape">The new splits' feature shape; it must be the dataset's.</param>
+    /// <param name="options">Writer options; null for the defaults.</param>
+    /// <exception cref="AvqaDataException">The directory is not a readable dataset, or its shape is not <paramref name="shape"/>.</exception>
+    public static DatasetWriter AddSplits(string directory, FeatureShape shape, DatasetWriterOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(shape);
+        options ??= new DatasetWriterOptions();
+        options.Validate();
+        var existing = DatasetManifest.Load(directory);
+        if (!existing.Shape.Equals(shape))
+            throw new AvqaDataException(Path.Combine(directory, DatasetSchema.ManifestFileName), "shape", null,
+                $"The dataset's features are {existing.Shape}; the new split's are {shape}. A dataset has one shape.");
+        string full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        string parent = Path.GetDirectoryName(full) ?? throw new IOException($"'{directory}' has no parent folder.");
+        TemporaryOutput.RemoveAbandoned(full);
+        string temp = TemporaryOutput.Beside(full);
+        System.IO.Directory.CreateDirectory(temp);
+        var writer = new DatasetWriter(full, temp, shape, options, existing);
+        try
+        {
+            foreach (var (name, split) in existing.Splits)
+            {
+                var ids = QuestionIds(Path.Combine(full, split.QuestionsFile), shape);
+                writer._existingIds[name] = ids;
+                foreach (string id in ids)
+                    writer._questionIds.TryAdd(id, $"split '{name}' of the existing dataset");
+            }
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+        return writer;
+    }
+
+    private static List<string> QuestionIds(string questionsPath, FeatureShape shape)
+    {
+        using var table = ParquetTableFile.Open(questionsPath, ParquetTables.QuestionsTable, shape);
+        var ids = new List<string>((int)Math.Min(table.RowCount, 1 << 20));
+        for (int g = 0; g < table.RowGroupCount; g++)
+        {
+            var buffer = new string?[table.GroupRows(g)];
+            table.ReadStrings(g, DatasetSchema.QuestionIdColumn, buffer);
+            ids.AddRange(buffer!);
+        }
+        return ids;
     }
 
     /// <summary>Starts a split; its name must be new and made of letters, digits, '-' and '_'.</summary>
@@ -68,9 +128,34 @@ public sealed partial class DatasetWriter : IDisposable
             throw new ArgumentException($"Split name '{name}' must be non-empty letters, digits, '-' or '_'.", nameof(name));
         if (_splits.ContainsKey(name))
             throw new InvalidOperationException($"Split '{name}' was already begun.");
+        if (_existingIds.Remove(name, out var replacedIds))
+        {
+            if (!_options.Overwrite)
+                throw new OutputExistsException(Directory, $"'{Directory}' already has a split '{name}'.");
+            foreach (string id in replacedIds)
+                _questionIds.Remove(id);
+        }
         var split = new DatasetSplitWriter(this, name, _temp, Shape, _options);
         _splits.Add(name, split);
         return split;
+    }
+
+    /// <summary>
+    /// Adds a small text file (a provenance note, a report) that appears in the dataset folder together with the
+    /// tables on <see cref="Complete"/>, or not at all.
+    /// </summary>
+    /// <param name="fileName">A plain file name, not one of the dataset's own (tables, manifest).</param>
+    /// <param name="contents">The text, written as UTF-8 without a byte-order mark.</param>
+    public void AddFile(string fileName, string contents)
+    {
+        EnsureOpen();
+        ArgumentNullException.ThrowIfNull(contents);
+        if (string.IsNullOrEmpty(fileName) || fileName != Path.GetFileName(fileName) || fileName.StartsWith('.')
+            || fileName == DatasetSchema.ManifestFileName || fileName.EndsWith(".parquet", StringComparison.Ordinal))
+            throw new ArgumentException($"'{fileName}' must be a plain file name other than the manifest and the tables.", nameof(fileName));
+        if (_existing is not null)
+            throw new InvalidOperationException("Extra files go with a new dataset (DatasetWriter.Create), not with added splits.");
+        File.WriteAllText(Path.Combine(_temp, fileName), contents, new System.Text.UTF8Encoding(false));
     }
 
     /// <summary>
@@ -85,12 +170,60 @@ public sealed partial class DatasetWriter : IDisposable
         var open = _splits.Values.FirstOrDefault(s => !s.IsCompleted);
         if (open is not null)
             throw new InvalidOperationException($"Split '{open.Name}' was not completed.");
-        var manifest = new DatasetManifest(DatasetSchema.Version, Shape, _splits.ToDictionary(p => p.Key, p => p.Value.ToManifest()));
+        var splits = _existing?.Splits.Where(p => !_splits.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value)
+            ?? new Dictionary<string, SplitManifest>(StringComparer.Ordinal);
+        foreach (var (name, split) in _splits)
+            splits[name] = split.ToManifest();
+        var manifest = new DatasetManifest(DatasetSchema.Version, Shape, splits);
         manifest.Save(Path.Combine(_temp, DatasetSchema.ManifestFileName));
-        MoveIntoPlace();
+        if (_existing is null)
+        {
+            MoveIntoPlace();
+            TemporaryOutput.Forget(_temp);
+        }
+        else
+        {
+            MoveSplitsIntoPlace();
+        }
         _completed = true;
         _disposed = true;
         return manifest;
+    }
+
+    /// <summary>
+    /// AddSplits: moves the new tables in beside the kept ones (a replaced split's old tables aside first), then
+    /// renames the new manifest over the old one — the step that makes the new splits part of the dataset.
+    /// </summary>
+    private void MoveSplitsIntoPlace()
+    {
+        var moves = new List<(string From, string To)>(); // done so far, to undo on failure
+        void Move(string from, string to)
+        {
+            File.Move(from, to);
+            moves.Add((from, to));
+        }
+        try
+        {
+            foreach (var split in _splits.Values)
+            {
+                foreach (string file in new[] { split.VideosFile, split.QuestionsFile })
+                {
+                    string target = Path.Combine(Directory, file);
+                    if (File.Exists(target))
+                        Move(target, Path.Combine(_temp, file + ".old"));
+                    Move(Path.Combine(_temp, file), target);
+                }
+            }
+            File.Move(Path.Combine(_temp, DatasetSchema.ManifestFileName), Path.Combine(Directory, DatasetSchema.ManifestFileName), overwrite: true);
+        }
+        catch
+        {
+            // Undo in reverse order: the manifest was not replaced, so the dataset is as it was.
+            for (int i = moves.Count - 1; i >= 0; i--)
+                File.Move(moves[i].To, moves[i].From);
+            throw;
+        }
+        TemporaryOutput.Delete(_temp);
     }
 
     private void MoveIntoPlace()
@@ -107,11 +240,30 @@ public sealed partial class DatasetWriter : IDisposable
             return;
         }
         if (!_options.Overwrite)
-            throw new IOException($"'{Directory}' appeared while writing; refusing to overwrite it.");
-        string old = _temp + ".old";
+            throw new OutputExistsException(Directory, $"'{Directory}' appeared while writing.");
+        CheckReplaceable(Directory, Directory, overwrite: true);
+        string old = TemporaryOutput.Beside(Directory);
         System.IO.Directory.Move(Directory, old);
         System.IO.Directory.Move(_temp, Directory);
-        System.IO.Directory.Delete(old, recursive: true);
+        TemporaryOutput.Delete(old);
+    }
+    /// <summary>
+    /// An existing target may be replaced only when asked, and only when it is a dataset (it holds a manifest) or an
+    /// empty folder: never a folder of the user's own files, nor one that holds the current directory.
+    /// </summary>
+    private static void CheckReplaceable(string full, string shown, bool overwrite)
+    {
+        if (File.Exists(full))
+            throw new IOException($"'{shown}' is a file, not a dataset folder.");
+        if (!System.IO.Directory.Exists(full) || !System.IO.Directory.EnumerateFileSystemEntries(full).Any())
+            return;
+        if (!overwrite)
+            throw new OutputExistsException(full, $"'{shown}' already exists and is not empty.");
+        if (!File.Exists(Path.Combine(full, DatasetSchema.ManifestFileName)))
+            throw new IOException($"'{shown}' is not a dataset (it has no {DatasetSchema.ManifestFileName}); refusing to replace a folder this library did not write.");
+        string current = Path.TrimEndingDirectorySeparator(Environment.CurrentDirectory) + Path.DirectorySeparatorChar;
+        if (current.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new IOException($"'{shown}' holds the current directory; refusing to replace it.");
     }
 
     /// <summary>Records a question id; returns where it was first written when it is a duplicate.</summary>
@@ -126,8 +278,8 @@ public sealed partial class DatasetWriter : IDisposable
         _disposed = true;
         foreach (var split in _splits.Values)
             split.Dispose();
-        if (!_completed && System.IO.Directory.Exists(_temp))
-            System.IO.Directory.Delete(_temp, recursive: true);
+        if (!_completed)
+            TemporaryOutput.Delete(_temp);
     }
 
     private void EnsureOpen() => ObjectDisposedException.ThrowIf(_disposed, this);

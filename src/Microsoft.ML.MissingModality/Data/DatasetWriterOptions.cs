@@ -5,7 +5,10 @@ namespace Microsoft.ML.MissingModality.Data;
 /// <summary>Options of <see cref="DatasetWriter"/>.</summary>
 public sealed class DatasetWriterOptions
 {
-    /// <summary>Replace an existing dataset directory on <see cref="DatasetWriter.Complete"/>.</summary>
+    /// <summary>
+    /// Replace an existing dataset on <see cref="DatasetWriter.Complete"/> (with <see cref="DatasetWriter.AddSplits"/>: a split of the
+    /// same name). Only a dataset (a folder holding <c>dataset.json</c>) or an empty folder is ever replaced, never a folder of other files.
+    /// </summary>
     /// <value>Default <c>false</c>: creating a writer over an existing non-empty directory fails.</value>
     public bool Overwrite { get; set; }
 

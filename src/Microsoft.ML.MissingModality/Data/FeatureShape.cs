@@ -17,10 +17,21 @@ public sealed record FeatureShape
             throw new ArgumentException(
                 $"Visual dimensions per segment must be 1 to 3 positive numbers ([C] or [C,H,W]); got [{string.Join(",", visualDims)}].",
                 nameof(visualDims));
+        // The sizes usually come from a file: check they make vectors an array can hold before anything is allocated.
+        long audio = (long)segments * audioDim;
+        long visual = segments;
+        foreach (int d in visualDims)
+            visual = Math.Min(visual * d, MaxVectorLength + 1L); // both factors ≤ 2^31: no overflow
+        if (audio > MaxVectorLength || visual > MaxVectorLength)
+            throw new ArgumentException(
+                $"A video's features would hold {Math.Max(audio, visual):N0} floats per modality (segments {segments}, audio {audioDim}, visual [{string.Join(",", visualDims)}]); at most {MaxVectorLength:N0} are supported.");
         Segments = segments;
         AudioDim = audioDim;
         VisualDims = visualDims.ToArray();
     }
+
+    /// <summary>The most floats one modality of one video may hold (2^28, 1 GiB; MUSIC-AVQA's maps hold about 10^6).</summary>
+    public const int MaxVectorLength = 1 << 28;
 
     /// <summary>MUSIC-AVQA as the models use it: 10 segments, 128-d VGGish audio, 512×14×14 ResNet-18 maps.</summary>
     public static FeatureShape MusicAvqa { get; } = new(10, 128, [512, 14, 14]);

@@ -39,7 +39,7 @@ public static partial class NpyFile
     /// <param name="shape">The array's shape; its product must equal the number of values.</param>
     /// <param name="overwrite">Replace an existing file.</param>
     /// <exception cref="ArgumentException">The shape is empty, has a negative dimension or does not match the values.</exception>
-    /// <exception cref="IOException">The file exists and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="OutputExistsException">The file exists and <paramref name="overwrite"/> is false.</exception>
     public static void Write(string path, ReadOnlySpan<float> values, int[] shape, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -50,7 +50,7 @@ public static partial class NpyFile
         if (count != values.Length)
             throw new ArgumentException($"Shape ({string.Join(", ", shape)}) holds {count} values, not {values.Length}.", nameof(values));
         if (File.Exists(path) && !overwrite)
-            throw new IOException($"'{path}' already exists.");
+            throw new OutputExistsException(path, $"'{path}' already exists.");
 
         string shapeText = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
         string dictionary = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shapeText}, }}";
@@ -65,7 +65,7 @@ public static partial class NpyFile
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteSingleLittleEndian(data[(i * sizeof(float))..], values[i]);
 
-        string temporary = path + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        string temporary = TemporaryOutput.Beside(Path.GetFullPath(path));
         try
         {
             File.WriteAllBytes(temporary, bytes);
@@ -73,8 +73,7 @@ public static partial class NpyFile
         }
         finally
         {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
+            TemporaryOutput.Delete(temporary);
         }
     }
 
@@ -94,22 +93,30 @@ public static partial class NpyFile
             case 2 or 3:
                 if (bytes.Length < 12)
                     throw Bad(path, "Truncated header.");
-                headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]));
+                uint declared = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+                if (declared > bytes.Length)
+                    throw Bad(path, $"Truncated header: it declares {declared} bytes, the file has {bytes.Length}.");
+                headerLength = (int)declared;
                 headerStart = 12;
                 break;
             default:
                 throw Bad(path, $"Unsupported .npy format version {major}.{bytes[7]}.");
         }
-        if (bytes.Length < headerStart + headerLength)
+        if (bytes.Length < (long)headerStart + headerLength)
             throw Bad(path, "Truncated header.");
         var headerEncoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
         string header = headerEncoding.GetString(bytes.Slice(headerStart, headerLength));
         string descr = Field(DescrPattern(), header, "descr", path);
+        if (descr.Length < 2)
+            throw Bad(path, $"Unsupported dtype '{descr}'; expected float32, float64 or float16.");
         bool fortran = Field(FortranPattern(), header, "fortran_order", path) == "True";
         string shapeText = Field(ShapePattern(), header, "shape", path);
         int[] shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
             int.TryParse(s, out int d) && d >= 0 ? d : throw Bad(path, $"Bad shape ({shapeText}).")).ToArray();
-        long count = shape.Aggregate(1L, (a, d) => a * d);
+        var data = bytes[(headerStart + headerLength)..];
+        long count = 1;
+        foreach (int d in shape)
+            count = Math.Min(count * d, (long)int.MaxValue + 1); // bounded by the data check below; no overflow
         bool bigEndian = descr[0] == '>';
         int size = descr[1..] switch
         {
@@ -120,7 +127,6 @@ public static partial class NpyFile
         };
         if (descr[0] is not ('<' or '>' or '|' or '='))
             throw Bad(path, $"Unsupported dtype '{descr}'.");
-        var data = bytes[(headerStart + headerLength)..];
         if (data.Length < count * size)
             throw Bad(path, $"Truncated data: shape ({shapeText}) needs {count * size} bytes, the file has {data.Length}.");
         var values = new float[count];

@@ -21,8 +21,17 @@ internal sealed class ParquetTableFile : IDisposable
         Reader = reader;
         _groupStarts = new long[reader.RowGroupCount + 1];
         for (int g = 0; g < reader.RowGroupCount; g++)
-            _groupStarts[g + 1] = _groupStarts[g] + reader.RowGroups[g].RowCount;
+        {
+            long rows = reader.RowGroups[g].RowCount;
+            // Buffers are sized from these counts: bound them before anything is allocated (a damaged footer can say anything).
+            if (rows is < 0 or > MaxRowsPerGroup)
+                throw new AvqaDataException(path, null, _groupStarts[g], $"Row group {g} claims {rows} rows; a row group may hold 0 to {MaxRowsPerGroup:N0} (truncated or corrupt?).");
+            _groupStarts[g + 1] = _groupStarts[g] + rows;
+        }
     }
+
+    /// <summary>The most rows one row group may hold (2^24; the library writes 8 to 4,096).</summary>
+    public const int MaxRowsPerGroup = 1 << 24;
 
     public string Path { get; }
 

@@ -42,6 +42,35 @@ internal sealed class VideoTableReader : IDisposable
         return index;
     }
 
+    /// <summary>
+    /// Checks each row group's value counts (footer only) against the shape: a group of <c>rows</c> rows holds
+    /// <c>k × length + (rows − k)</c> values for some <c>k</c> present vectors (a missing one is a single null level).
+    /// A manifest whose shape disagrees with the file fails here, before any buffer is sized from it.
+    /// </summary>
+    public void CheckValueCounts()
+    {
+        for (int g = 0; g < _file.RowGroupCount; g++)
+        {
+            foreach (var (column, length) in new[] { (DatasetSchema.AudioColumn, _shape.AudioLength), (DatasetSchema.VisualColumn, _shape.VisualLength) })
+            {
+                long values = 0;
+                _file.Guard(g, column, () =>
+                {
+                    using var reader = _file.Reader.OpenRowGroupReader(g);
+                    values = reader.GetMetadata(_file.Field(column))?.MetaData?.NumValues ?? throw new InvalidDataException("The column chunk has no metadata.");
+                });
+                long rows = _file.GroupRows(g);
+                long extra = values - rows; // (length − 1) per present vector
+                bool fits = length == 1 ? values == rows : extra >= 0 && extra % (length - 1) == 0 && extra / (length - 1) <= rows;
+                if (!fits && values <= rows * length)
+                    Load(g, column == DatasetSchema.AudioColumn, column == DatasetSchema.VisualColumn, new DecodedVideoGroup()); // names the row
+                if (!fits)
+                    throw new AvqaDataException(_file.Path, column, _file.GroupStart(g),
+                        $"Row group {g} holds {values} values for {rows} rows, which vectors of {length} values (shape [{string.Join(",", column == DatasetSchema.AudioColumn ? _shape.AudioShape : _shape.VisualShape)}] in {DatasetSchema.ManifestFileName}) and missing rows cannot make: the manifest's shape or the file is wrong.");
+            }
+        }
+    }
+
     /// <summary>Decodes row group <paramref name="group"/> into <paramref name="target"/> (reusing its buffers).</summary>
     public void Load(int group, bool audio, bool visual, DecodedVideoGroup target)
     {
@@ -96,16 +125,20 @@ internal sealed class VideoTableReader : IDisposable
             int count = end - pos;
             if (count == 1 && defs[pos] < maxDef)
             {
+                // Levels of an optional list: 0 null list, 1 empty list, then (Arrow) 2 null element; max = a value.
                 if (nullableElement && defs[pos] == maxDef - 1)
                     throw new AvqaDataException(_file.Path, column, row, "The list holds a null element; features must be numbers.");
-                col.Offsets[r] = -1; // a null (or empty) list: the modality is missing
+                if (defs[pos] > 0)
+                    throw new AvqaDataException(_file.Path, column, row, $"The list is empty; a missing {column} is a null list, a present one holds {length} values.");
+                col.Offsets[r] = -1; // a null list: the modality is missing
                 pos = end;
                 continue;
             }
             if (defs[pos..end].IndexOfAnyExcept(maxDef) >= 0)
                 throw new AvqaDataException(_file.Path, column, row, "The list holds a null element; features must be numbers.");
             if (count != length)
-                throw new AvqaDataException(_file.Path, column, row, $"Expected {length} values, got {count}.");
+                throw new AvqaDataException(_file.Path, column, row,
+                    $"Expected {length} values (shape [{string.Join(",", column == DatasetSchema.AudioColumn ? _shape.AudioShape : _shape.VisualShape)}] in {DatasetSchema.ManifestFileName}), got {count}.");
             int bad = ParquetTables.IndexOfNonFinite(col.Values.AsSpan(value, count));
             if (bad >= 0)
                 throw new AvqaDataException(_file.Path, column, row, $"Value {bad} is {col.Values[value + bad]}; features must be finite.");

@@ -19,10 +19,19 @@ internal sealed class ModelReader
     /// <param name="entryName">The zip entry the module was saved to.</param>
     /// <param name="module">The module to fill.</param>
     /// <param name="strict">False for an older format whose state dict lacks parameters added since (they keep their initial values).</param>
-    /// <exception cref="InvalidDataException">The entry is missing from the zip.</exception>
+    /// <exception cref="AvqaModelException">The entry is missing, truncated or corrupt, or does not fit the module.</exception>
     public void ReadModule(string entryName, torch.nn.Module module, bool strict = true)
     {
-        if (!_context.TryLoadBinaryStream(entryName, reader => module.load(reader, strict)))
-            throw new InvalidDataException($"The model zip has no '{entryName}' entry: it is incomplete or was written by another component.");
+        bool found;
+        try
+        {
+            found = _context.TryLoadBinaryStream(entryName, reader => module.load(reader, strict));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new AvqaModelException(entryName, $"The weights cannot be read (truncated or corrupt?): {AvqaErrors.RootCause(e).Message}", e);
+        }
+        if (!found)
+            throw new AvqaModelException(entryName, "The model zip has no such entry: it is incomplete or was written by another component.");
     }
 }

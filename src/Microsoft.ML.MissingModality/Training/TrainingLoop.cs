@@ -63,6 +63,7 @@ internal static class TrainingLoop
             }
             if (bestState is not null)
                 network.load_state_dict(bestState);
+            ThrowIfNotFinite(network);
         }
         finally
         {
@@ -103,16 +104,16 @@ internal static class TrainingLoop
             var result = objective.TrainStep(batch, device);
             if (result.Loss is null || result.Rows == 0)
                 continue;
+            // Checked before the step, so that a diverged step never writes NaN into the weights.
+            float stepLoss = result.Loss.item<float>();
+            if (!float.IsFinite(stepLoss))
+                throw new TrainingDivergedException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {stepLoss}. Lower the learning rate.");
             optimizer.zero_grad();
             if (result.Backward is { } backward)
                 backward();
             else
                 result.Loss.backward();
             optimizer.step();
-
-            float stepLoss = result.Loss.item<float>();
-            if (!float.IsFinite(stepLoss))
-                throw new InvalidOperationException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {stepLoss}. Lower the learning rate.");
             lossSum += stepLoss * result.Rows;
             metricSum += result.MetricSum;
             rows += result.Rows;
@@ -121,6 +122,18 @@ internal static class TrainingLoop
         if (rows == 0)
             throw new InvalidDataException("The training data has no rows this component can learn from (rows with a known answer, or with both modalities).");
         return (lossSum / rows, metricSum / rows);
+    }
+
+    /// <summary>A step can turn weights non-finite (an infinite gradient) with a finite loss: never hand such weights on.</summary>
+    private static void ThrowIfNotFinite(nn.Module network)
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in network.named_parameters())
+        {
+            using var finite = parameter.isfinite().all();
+            if (!finite.item<bool>())
+                throw new TrainingDivergedException($"Training diverged: weight '{name}' holds NaN or infinite values. Lower the learning rate.");
+        }
     }
 
     internal static optim.Optimizer CreateOptimizer(ITrainingObjective objective, double learningRate)

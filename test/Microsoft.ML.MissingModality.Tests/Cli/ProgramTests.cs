@@ -58,7 +58,7 @@ public sealed class ProgramTests : TempDirectoryTest
         var (code, _, error) = Run(ImportArgs(f));
 
         Assert.AreEqual(1, code);
-        StringAssert.Contains(error, "refusing to overwrite");
+        StringAssert.Contains(error, "pass --overwrite");
         Assert.AreEqual("mine", File.ReadAllText(Path.Combine(f.OutDir, "keep.txt")));
     }
 

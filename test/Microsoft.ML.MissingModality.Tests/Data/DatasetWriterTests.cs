@@ -83,7 +83,7 @@ public sealed class DatasetWriterTests : TempDirectoryTest
         string dir = TestDatasets.Write(Root, videos: 2, perVideo: 1);
         string before = File.ReadAllText(Path.Combine(dir, "dataset.json"));
 
-        Assert.ThrowsExactly<IOException>(() => DatasetWriter.Create(dir, TestDatasets.Shape));
+        Assert.ThrowsExactly<OutputExistsException>(() => DatasetWriter.Create(dir, TestDatasets.Shape));
 
         Assert.AreEqual(before, File.ReadAllText(Path.Combine(dir, "dataset.json")));
         Assert.HasCount(1, Directory.GetFileSystemEntries(Root));

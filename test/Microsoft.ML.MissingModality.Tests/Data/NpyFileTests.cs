@@ -85,7 +85,7 @@ public sealed class NpyFileTests : TempDirectoryTest
     {
         string path = Path.Combine(Root, "a.npy");
         NpyFile.Write(path, [1f], [1]);
-        Assert.ThrowsExactly<IOException>(() => NpyFile.Write(path, [2f, 3f], [2]));
+        Assert.ThrowsExactly<OutputExistsException>(() => NpyFile.Write(path, [2f, 3f], [2]));
         CollectionAssert.AreEqual(new[] { 1f }, NpyFile.Read(path).Values);
         NpyFile.Write(path, [2f, 3f], [2], overwrite: true);
         CollectionAssert.AreEqual(new[] { 2f, 3f }, NpyFile.Read(path).Values);

@@ -1,0 +1,46 @@
+using System.CommandLine;
+
+namespace Microsoft.ML.MissingModality.Cli;
+
+/// <summary>
+/// Range rules on numeric options, checked while parsing: a bad value is a usage error naming the flag (exit 2)
+/// before anything is read, generated or trained, never a library message naming an options property.
+/// </summary>
+public static class OptionRules
+{
+    /// <summary>The value must be at least <paramref name="minimum"/>.</summary>
+    public static Option<int> AtLeast(this Option<int> option, int minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value < minimum)
+                result.AddError($"{option.Name} must be at least {minimum}; got {value}.");
+        });
+        return option;
+    }
+
+    /// <summary>The value, when given, must be at least <paramref name="minimum"/>.</summary>
+    public static Option<int?> AtLeast(this Option<int?> option, int minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            int? value = result.GetValueOrDefault<int?>();
+            if (value < minimum)
+                result.AddError($"{option.Name} must be at least {minimum}; got {value}.");
+        });
+        return option;
+    }
+
+    /// <summary>The value must be a positive finite number.</summary>
+    public static Option<double> PositiveFinite(this Option<double> option)
+    {
+        option.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (!(value > 0) || !double.IsFinite(value))
+                result.AddError($"{option.Name} must be a positive finite number; got {value}.");
+        });
+        return option;
+    }
+}
