@@ -18,7 +18,9 @@ internal static partial class MusicAvqaQuestionFile
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            // From a stream, which skips a UTF-8 byte-order mark (Windows editors write one; parsing bytes rejects it).
+            using var stream = File.OpenRead(path);
+            doc = JsonDocument.Parse(stream);
         }
         catch (JsonException e)
         {

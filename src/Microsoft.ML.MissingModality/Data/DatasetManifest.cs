@@ -21,11 +21,14 @@ public sealed record DatasetManifest(string SchemaVersion, FeatureShape Shape, I
             throw new AvqaDataException(path, null, null, $"No {DatasetSchema.ManifestFileName} here: '{directory}' is not a dataset directory.");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            // From a stream, which skips a UTF-8 byte-order mark (parsing bytes would reject it).
+            using var stream = File.OpenRead(path);
+            using var doc = JsonDocument.Parse(stream);
             return Parse(doc.RootElement, path);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or DecoderFallbackException)
         {
+            // InvalidOperationException: text that is not valid UTF-8 fails only when a name or string is decoded.
             throw new AvqaDataException(path, null, null, $"Malformed JSON: {e.Message}", e);
         }
     }

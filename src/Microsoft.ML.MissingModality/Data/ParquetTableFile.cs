@@ -61,13 +61,14 @@ internal sealed class ParquetTableFile : IDisposable
             {
                 var reader = ParquetReader.CreateAsync(stream, ParquetTables.ReadOptions(), leaveStreamOpen: true).GetAwaiter().GetResult();
                 file = new ParquetTableFile(path, stream, reader);
+                // The footer's schema and metadata are decoded lazily: a damaged footer fails here, inside the guard.
+                file.CheckColumns(table);
+                file.CheckMetadata(expectedShape);
             }
             catch (Exception e) when (e is not AvqaDataException)
             {
                 throw new AvqaDataException(path, null, null, $"Not a readable Parquet file (truncated or corrupt?): {e.Message}", e);
             }
-            file.CheckColumns(table);
-            file.CheckMetadata(expectedShape);
             return file;
         }
         catch

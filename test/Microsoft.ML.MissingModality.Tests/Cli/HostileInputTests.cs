@@ -304,17 +304,6 @@ public sealed class HostileInputTests
         AssertNoModel();
     }
 
-    [TestMethod]
-    public void Train_CudaWithoutAGpu_NamesTheFlag()
-    {
-        if (TorchSharp.torch.cuda.is_available())
-            Assert.Inconclusive("A GPU is present.");
-        var result = Run("train", "--data", _data, "--out", Path.Combine(_case, "m.zip"), "--device", "cuda", "--epochs", "1");
-
-        AssertLocatedFailure(result, "--device");
-        Assert.DoesNotContain("MLContext", result.Item3);
-    }
-
     // Class 1: nothing the user has is lost.
 
     [TestMethod]

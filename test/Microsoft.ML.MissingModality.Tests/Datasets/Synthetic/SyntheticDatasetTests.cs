@@ -43,7 +43,7 @@ public sealed class SyntheticDatasetTests
         try
         {
             File.WriteAllText(Path.Combine(root, "keep.txt"), "x");
-            Assert.ThrowsExactly<IOException>(() => new SyntheticGenerator(SyntheticPreset.Tiny, 1).Generate(root));
+            Assert.ThrowsExactly<OutputExistsException>(() => new SyntheticGenerator(SyntheticPreset.Tiny, 1).Generate(root));
             CollectionAssert.AreEqual(new[] { "keep.txt" }, Directory.GetFileSystemEntries(root).Select(Path.GetFileName).ToArray());
         }
         finally
