@@ -9,10 +9,11 @@ namespace Microsoft.ML.MissingModality.Cli.Commands;
 /// <summary>
 /// <c>avqa train --data DIR --out MODEL.zip [--recall zero|mean|nearest|linear|rmm] [--slots L] [--enhance avr|none]
 /// [--diffusion-steps T] [--start-step S] [--training staged|joint] [--joint-preset avst|paper] [--epochs N] [--seed S]
-/// [--device auto|cpu|cuda]</c>: fits the chosen recaller (none for <c>zero</c>: AVST alone) and trains the AVST answerer
+/// [--device auto|cpu|cuda] [--checkpoint DIR]</c>: fits the chosen recaller (none for <c>zero</c>: AVST alone) and trains the AVST answerer
 /// on the dataset's train split (Eq. 8 with a recaller), validating on its val split (best epoch kept), and saves the
 /// fitted pipeline as an ML.NET model zip. <c>--training joint</c> trains the RMM generator, the AVR diffusion and the
-/// answerer at once on the paper's total loss instead of one after another. Epoch lines go to stderr.
+/// answerer at once on the paper's total loss instead of one after another. <c>--checkpoint DIR</c> writes a checkpoint
+/// of every component after each epoch and resumes from the last one when run again. Epoch lines go to stderr.
 /// </summary>
 public static class TrainCommand
 {
@@ -32,6 +33,7 @@ public static class TrainCommand
         var hidden = new Option<int>("--hidden-size") { Description = "Width of the hidden features.", DefaultValueFactory = _ => defaults.HiddenSize }.AtLeast(4);
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy." }.AtLeast(1);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing model file." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder for a checkpoint after every epoch; running the same command again resumes from the last one (same final model as an uninterrupted run)." };
         var recall = new Option<string>("--recall") { Description = "Recaller before the answerer: zero (AVST alone), mean, nearest, linear, or rmm (the paper's generator).", DefaultValueFactory = _ => "rmm" };
         recall.AcceptOnlyFromAmong(RecallChoice.Names);
         var rmmDefaults = new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions();
@@ -49,7 +51,7 @@ public static class TrainCommand
         jointPreset.AcceptOnlyFromAmong("avst", "paper");
         var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
         {
-            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, overwrite,
+            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, checkpoint, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -80,6 +82,7 @@ public static class TrainCommand
                 HiddenSize = parse.GetValue(hidden),
                 EarlyStoppingPatience = parse.GetValue(patience),
                 Seed = parse.GetValue(seed),
+                CheckpointDirectory = parse.GetValue(checkpoint),
                 Progress = report =>
                 {
                     bar.Clear();
@@ -101,6 +104,7 @@ public static class TrainCommand
                 Slots = parse.GetValue(slots),
                 Addressing = parse.GetRequiredValue(addressing) == "cosine" ? SlotAddressing.Cosine : SlotAddressing.ScaledDot,
                 Seed = parse.GetValue(seed),
+                CheckpointDirectory = parse.GetValue(checkpoint),
                 Progress = report => { context.Error.WriteLine("  rmm " + report); history.Add("rmm", report); },
             };
             var enhancer = parse.GetRequiredValue(enhance) == "none" ? null : new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions
@@ -108,6 +112,7 @@ public static class TrainCommand
                 DiffusionSteps = parse.GetValue(diffusionSteps),
                 StartStep = parse.GetValue(startStep),
                 Seed = parse.GetValue(seed),
+                CheckpointDirectory = parse.GetValue(checkpoint),
                 Progress = report => { context.Error.WriteLine("  avr " + report); history.Add("avr", report); },
             };
             ITransformer model;
@@ -121,6 +126,7 @@ public static class TrainCommand
                 jointOptions.LearningRateStepEpochs = options.LearningRateStepEpochs;
                 jointOptions.EarlyStoppingPatience = options.EarlyStoppingPatience;
                 jointOptions.Seed = options.Seed;
+                jointOptions.CheckpointDirectory = options.CheckpointDirectory;
                 jointOptions.Progress = options.Progress;
                 jointOptions.StepProgress = options.StepProgress;
                 if (parse.GetResult(batchSize) is { Implicit: false })

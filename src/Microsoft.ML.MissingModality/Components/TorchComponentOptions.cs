@@ -75,6 +75,15 @@ public abstract class TorchComponentOptions
     /// <value>Default: true.</value>
     public bool Shuffle { get; set; } = true;
 
+    /// <summary>
+    /// A folder for training checkpoints. After every epoch an atomic checkpoint (weights, optimizer state, learning-rate
+    /// schedule, random state, epoch, best-so-far weights) is written there; a later <c>Fit</c> with the same options and
+    /// data resumes after the last complete epoch, and ends with the same weights as a run never interrupted. Give each
+    /// component its own folder (the CLI's <c>--checkpoint DIR</c> uses one subfolder per component).
+    /// </summary>
+    /// <value>Default: null (no checkpoints).</value>
+    public string? CheckpointDirectory { get; set; }
+
     /// <summary>Called after every epoch (on the training thread).</summary>
     /// <value>Default: null.</value>
     public Action<EpochReport>? Progress { get; set; }

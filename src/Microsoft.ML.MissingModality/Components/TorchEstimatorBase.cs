@@ -66,10 +66,27 @@ public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer
             Seed = seed,
         };
         int? stepsPerEpoch = trainRows is long rows ? (int)((rows + _options.BatchSize - 1) / _options.BatchSize) : null;
+        var checkpoint = _options.CheckpointDirectory is { } folder
+            ? new TrainingCheckpoint(Path.Combine(folder, ComponentName), Fingerprint(objective, schedule, trainRows, validation is not null))
+            : null;
         TrainingLoop.Train(objective, schedule, train, validation, device, report =>
         {
             Info(report.ToString());
             _options.Progress?.Invoke(report);
-        }, _options.StepProgress, stepsPerEpoch);
+        }, _options.StepProgress, stepsPerEpoch, checkpoint: checkpoint);
+    }
+
+    /// <summary>
+    /// What a checkpoint must match to be resumed: the schedule (all but the epoch count, which a resumed run may
+    /// raise), the batch, the data's size and the network's parameter shapes.
+    /// </summary>
+    private string Fingerprint(ITrainingObjective objective, TrainingSchedule schedule, long? trainRows, bool validated)
+    {
+        var text = new System.Text.StringBuilder(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{ComponentName};seed {schedule.Seed};lr {schedule.LearningRate:R};step {schedule.LearningRateStepEpochs};decay {schedule.LearningRateDecay:R};" +
+            $"patience {schedule.EarlyStoppingPatience};batch {_options.BatchSize};shuffle {_options.Shuffle};rows {trainRows};validated {validated}"));
+        foreach (var (name, parameter) in objective.Network.named_parameters())
+            text.Append(';').Append(name).Append('[').Append(string.Join(",", parameter.shape)).Append(']');
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 }

@@ -28,6 +28,8 @@ internal sealed class AveObjective : ITrainingObjective, IDisposable
 
     public nn.Module Network => _diffusion.Network;
 
+    public IReadOnlyList<Generator> Generators => [_trainNoise, _validationNoise];
+
     public string MetricName => Metric;
 
     public BatchResult TrainStep(TrainingBatch batch, Device device)

@@ -30,6 +30,8 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
 
     public nn.Module Network => _network;
 
+    public IReadOnlyList<Generator> Generators => [_negatives];
+
     public string MetricName => EpochReport.AccuracyMetric;
 
     public BatchResult TrainStep(TrainingBatch batch, Device device) => TrainStep(batch, device, ArrayPairs(batch, device));

@@ -47,4 +47,34 @@ internal sealed class HeldScalarAdam : AdamModule
             parameter.addcdiv_(state.exp_avg, denominator, value: stepSize);
         }
     }
+    /// <summary>Writes every parameter's moment estimates and step count, in parameter order (for a checkpoint).</summary>
+    public void SaveMoments(BinaryWriter writer)
+    {
+        foreach (var group in ParamGroups.Cast<ParamGroup>())
+        {
+            foreach (var parameter in group.Parameters)
+            {
+                var state = (State)_state[parameter.Handle];
+                writer.Write(state.step);
+                TensorExtensionMethods.Save(state.exp_avg, writer);
+                TensorExtensionMethods.Save(state.exp_avg_sq, writer);
+            }
+        }
+    }
+
+    /// <summary>Reads back what <see cref="SaveMoments"/> wrote into an optimizer over the same parameters.</summary>
+    public void LoadMoments(BinaryReader reader)
+    {
+        using var _ = no_grad();
+        foreach (var group in ParamGroups.Cast<ParamGroup>())
+        {
+            foreach (var parameter in group.Parameters)
+            {
+                var state = (State)_state[parameter.Handle];
+                state.step = reader.ReadInt64();
+                TensorExtensionMethods.Load(state.exp_avg, reader);
+                TensorExtensionMethods.Load(state.exp_avg_sq, reader);
+            }
+        }
+    }
 }

@@ -27,6 +27,9 @@ internal interface ITrainingObjective
     /// </summary>
     BatchResult TrainStep(TrainingBatch batch, Device device);
 
+    /// <summary>The random generators the objective draws from across steps (negatives, noise): a checkpoint saves their state.</summary>
+    IReadOnlyList<Generator> Generators => [];
+
     /// <summary>A note on the epoch just trained for its report (<see cref="EpochReport.Note"/>), or null.</summary>
     string? EpochNote() => null;
 

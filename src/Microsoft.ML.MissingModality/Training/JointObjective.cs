@@ -44,6 +44,8 @@ internal sealed class JointObjective : ITrainingObjective, IDisposable
 
     public nn.Module Network => _networks;
 
+    public IReadOnlyList<Generator> Generators => [_enhancementNoise, _diffusionNoise, .. _answerer.Generators];
+
     public string MetricName => EpochReport.AccuracyMetric;
 
     // The answerer first: its rate is the one the loop reports.

@@ -13,7 +13,7 @@ internal static class TrainingLoop
 {
     public static void Train(ITrainingObjective objective, TrainingSchedule schedule, IBatchSource train, IBatchSource? validation,
         Device device, Action<EpochReport>? progress, Action<TrainingStep>? stepProgress = null, int? stepsPerEpoch = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, TrainingCheckpoint? checkpoint = null)
     {
         var network = objective.Network;
         // Dropout draws from libtorch's global generator (TorchSharp's dropout takes none): seed it for repeatability.
@@ -24,10 +24,24 @@ internal static class TrainingLoop
 
         double bestScore = double.NegativeInfinity;
         Dictionary<string, Tensor>? bestState = null;
-        int epochsWithoutImprovement = 0;
+        int epochsWithoutImprovement = 0, firstEpoch = 1;
+        var reports = new List<EpochReport>();
         try
         {
-            for (int epoch = 1; epoch <= schedule.Epochs; epoch++)
+            if (checkpoint?.TryRestore(network, optimizer, objective.Generators) is var (restored, best))
+            {
+                // Continue after the last complete epoch as if never interrupted: the schedule where it was, the
+                // reports replayed so that callers (and their history files) see every epoch.
+                (bestScore, epochsWithoutImprovement, firstEpoch, bestState) = (restored.BestScore, restored.EpochsWithoutImprovement, restored.Epoch + 1, best);
+                for (int e = 0; e < restored.Epoch; e++)
+                    scheduler.step();
+                reports.AddRange(restored.Reports);
+                foreach (var report in restored.Reports)
+                    progress?.Invoke(report);
+                if (schedule.EarlyStoppingPatience is int stopped && epochsWithoutImprovement >= stopped)
+                    firstEpoch = schedule.Epochs + 1;
+            }
+            for (int epoch = firstEpoch; epoch <= schedule.Epochs; epoch++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
@@ -53,11 +67,14 @@ internal static class TrainingLoop
                 {
                     epochsWithoutImprovement++;
                 }
-                progress?.Invoke(new EpochReport(epoch, schedule.Epochs, loss, trainMetric, validationMetric, learningRate, clock.Elapsed, isBest)
+                var epochReport = new EpochReport(epoch, schedule.Epochs, loss, trainMetric, validationMetric, learningRate, clock.Elapsed, isBest)
                 {
                     MetricName = objective.MetricName,
                     Note = note,
-                });
+                };
+                reports.Add(epochReport);
+                checkpoint?.Save(new TrainingCheckpoint.LoopState(epoch, bestScore, epochsWithoutImprovement, reports), network, optimizer, objective.Generators, bestState);
+                progress?.Invoke(epochReport);
                 if (schedule.EarlyStoppingPatience is int patience && epochsWithoutImprovement >= patience)
                     break;
             }
@@ -136,7 +153,7 @@ internal static class TrainingLoop
         }
     }
 
-    internal static optim.Optimizer CreateOptimizer(ITrainingObjective objective, double learningRate)
+    internal static HeldScalarAdam CreateOptimizer(ITrainingObjective objective, double learningRate)
     {
         var groups = objective.ParameterGroups ?? [(objective.Network.parameters(), 1.0)];
         return new HeldScalarAdam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, lr: learningRate * g.LearningRateFactor)), learningRate);
