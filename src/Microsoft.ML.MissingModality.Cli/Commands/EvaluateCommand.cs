@@ -49,8 +49,8 @@ public static class EvaluateCommand
                 return Program.UsageError;
             }
             string modelPath = parse.GetRequiredValue(model), directory = parse.GetRequiredValue(data), splitName = parse.GetRequiredValue(split);
-            if (parse.GetValue(json) is { } jsonTarget && File.Exists(jsonTarget) && !parse.GetValue(overwrite))
-                throw new IOException($"'{jsonTarget}' already exists; pass --overwrite to replace it.");
+            if (parse.GetValue(json) is { } jsonTarget)
+                ModelFiles.CheckWritable(jsonTarget, "--json", parse.GetValue(overwrite));
             if (!File.Exists(modelPath))
                 throw new IOException($"Model file '{modelPath}' does not exist.");
             var mlContext = new MLContext(seed: parse.GetValue(seed));

@@ -60,8 +60,7 @@ public static class TrainCommand
         {
             string directory = parse.GetRequiredValue(data), modelPath = parse.GetRequiredValue(output);
             foreach (string output in new[] { modelPath, TrainingHistoryFiles.JsonPath(modelPath), TrainingHistoryFiles.ChartPath(modelPath) })
-                if (File.Exists(output) && !parse.GetValue(overwrite))
-                    throw new IOException($"'{output}' already exists; pass --overwrite to replace it.");
+                ModelFiles.CheckWritable(output, "--out", parse.GetValue(overwrite));
             if (parse.GetValue(startStep) > parse.GetValue(diffusionSteps))
                 throw new UsageException($"--start-step must lie in 0..{parse.GetValue(diffusionSteps)} (--diffusion-steps).");
             var mlContext = new MLContext(seed: parse.GetValue(seed));

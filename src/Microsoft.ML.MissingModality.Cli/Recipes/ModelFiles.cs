@@ -22,7 +22,15 @@ public static class ModelFiles
         string temporary = TemporaryOutput.Beside(full);
         try
         {
-            write(temporary);
+            try
+            {
+                write(temporary);
+            }
+            catch (IOException e) when (e is not OutputExistsException)
+            {
+                // Name the user's file, not the temporary one beside it.
+                throw new IOException($"Cannot write '{path}': {e.Message.Replace(temporary, full, StringComparison.Ordinal)}", e);
+            }
             if (!overwrite && File.Exists(full))
                 throw new OutputExistsException(full, $"'{path}' appeared while this command ran.");
             File.Move(temporary, full, overwrite);
@@ -34,6 +42,35 @@ public static class ModelFiles
         finally
         {
             TemporaryOutput.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Checks, before any work, that a file can later be written at <paramref name="path"/>: it is not a folder, it
+    /// exists only with <paramref name="overwrite"/>, and its folder can be created and written (a probe file is made
+    /// and removed) — so a long training never ends in "cannot write".
+    /// </summary>
+    public static void CheckWritable(string path, string flag, bool overwrite)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
+        if (File.Exists(full) && !overwrite)
+            throw new OutputExistsException(full, $"'{path}' already exists.");
+        string folder = Path.GetDirectoryName(full)!;
+        string probe = TemporaryOutput.Beside(full);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(probe, []);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{flag} '{path}' cannot be written: {e.Message.Replace(probe, full, StringComparison.Ordinal)}", e);
+        }
+        finally
+        {
+            TemporaryOutput.Delete(probe);
         }
     }
 

@@ -304,6 +304,30 @@ public sealed class HostileInputTests
         AssertNoModel();
     }
 
+    [TestMethod]
+    public void Train_OutIsAFolder_IsAUsageErrorBeforeTraining()
+    {
+        var result = Run("train", "--data", _data, "--out", _case, "--recall", "zero", "--enhance", "none", "--epochs", "1");
+
+        Assert.AreEqual(Program.UsageError, result.Code, result.Error);
+        StringAssert.Contains(result.Error, "is a folder");
+        Assert.DoesNotContain("Training on", result.Error);
+    }
+
+    [TestMethod]
+    public void Train_OutBelowAFile_FailsBeforeTraining()
+    {
+        string file = Path.Combine(_case, "notes.txt");
+        File.WriteAllText(file, "mine");
+
+        var result = Run("train", "--data", _data, "--out", Path.Combine(file, "m.zip"), "--recall", "zero", "--enhance", "none", "--epochs", "1");
+
+        AssertLocatedFailure(result, "--out", "cannot be written");
+        Assert.DoesNotContain("Training on", result.Error);
+        Assert.DoesNotContain(".partial-", result.Error, "the user's path, not a temporary one");
+        Assert.AreEqual("mine", File.ReadAllText(file));
+    }
+
     // Class 1: nothing the user has is lost.
 
     [TestMethod]
