@@ -47,8 +47,7 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
         var device = SelectDevice();
         var prepared = Prepare(input.Schema, seed);
         var (binding, config, network) = (prepared.Binding, prepared.Network.Config, prepared.Network);
-        if (_options.ValidationSet is { } validationSet)
-            binding.CheckCompatible(validationSet.Schema);
+        CheckValidationSet(validationSet => binding.CheckCompatible(validationSet.Schema));
         var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null,
             skipUnknownAnswers: true, _options.VideoIdColumnName);
         var validation = _options.ValidationSet is null ? null
@@ -71,9 +70,12 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
     {
         var binding = FeatureBinding.FromSchema(schema, _options.ColumnNames);
         string[] answers = AnswerNames(schema, _options.LabelColumnName);
-        if (_options.ValidationSet is { } validationSet && !AnswerNames(validationSet.Schema, _options.LabelColumnName).SequenceEqual(answers))
-            throw new ArgumentOutOfRangeException(nameof(AvqaTrainerOptions.ValidationSet),
-                $"The validation set's label column '{_options.LabelColumnName}' uses another answer dictionary; transform it with the pipeline fitted on the training data.");
+        CheckValidationSet(validationSet =>
+        {
+            if (!AnswerNames(validationSet.Schema, _options.LabelColumnName).SequenceEqual(answers))
+                throw new ArgumentOutOfRangeException(nameof(AvqaTrainerOptions.ValidationSet),
+                    $"The validation set's label column '{_options.LabelColumnName}' uses another answer dictionary; transform it with the pipeline fitted on the training data.");
+        });
         var config = binding.ToAvstConfig(_options.HiddenSize, _options.Dropout, _options.MatchingLossWeight, answers.Length);
         using var initialization = new torch.Generator((ulong)seed);
         return new PreparedAvqa(binding, answers, new AvstNetwork(config, initialization));

@@ -69,8 +69,7 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
             throw new ArgumentOutOfRangeException("input",
                 $"The AVR diffusion enhances recalled features, but the input has no '{_options.RecalledAudioColumnName}' and '{_options.RecalledVisualColumnName}' columns: put a recaller (RmmGenerator, or RecallBaseline) before it.");
         var realPair = binding with { RecalledAudioColumn = null, RecalledVisualColumn = null };
-        if (_options.ValidationSet is { } validationSet)
-            realPair.CheckCompatible(validationSet.Schema);
+        CheckValidationSet(validationSet => realPair.CheckCompatible(validationSet.Schema));
         var config = new AvrModelConfig
         {
             AudioDimensions = [.. ((VectorDataViewType)schema[_options.AudioColumnName].Type).Dimensions],

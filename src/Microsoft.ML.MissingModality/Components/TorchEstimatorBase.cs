@@ -49,6 +49,27 @@ public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer
             : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
                 skipUnknownAnswers: false, completeRowsOnly: true));
 
+    /// <summary>
+    /// Runs a check of the validation set's schema; a failure says it is the validation set that does not fit, and how
+    /// to make it fit (a raw validation set handed to a component inside a pipeline lacks the columns the preceding
+    /// transforms add).
+    /// </summary>
+    private protected void CheckValidationSet(Action<IDataView> check)
+    {
+        if (_options.ValidationSet is not { } validationSet)
+            return;
+        try
+        {
+            check(validationSet);
+        }
+        catch (ArgumentException e) when (e.ParamName != nameof(TorchComponentOptions.ValidationSet))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TorchComponentOptions.ValidationSet),
+                $"The validation set does not fit this {ComponentName}: {e.Message.Split(" (Parameter")[0]} It needs the same columns as the training input: " +
+                "pass it through the same preceding transforms (the fitted prefix's Transform) before setting ValidationSet.");
+        }
+    }
+
     private protected void Info(string message) => HostLog.Info(Context, ComponentName, message);
 
     private protected void Warning(string message) => HostLog.Warning(Context, ComponentName, message);

@@ -69,12 +69,15 @@ public sealed class JointTrainer : TorchEstimatorBase<TransformerChain<ITransfor
         string label = _options.Answerer.LabelColumnName;
         var train = new DataViewBatchSource(input, rows, label, _options.BatchSize, _options.Shuffle ? seed : null, skipUnknownAnswers: true, _options.Answerer.VideoIdColumnName);
         DataViewBatchSource? validation = null;
-        if (_options.ValidationSet is { } validationSet)
+        CheckValidationSet(validationSet =>
         {
             rows.CheckCompatible(validationSet.Schema);
             if (!AvqaTrainer.AnswerNames(validationSet.Schema, label).SequenceEqual(answerer.Answers))
                 throw new ArgumentOutOfRangeException(nameof(JointTrainerOptions.ValidationSet),
                     $"The validation set's label column '{label}' uses another answer dictionary; transform it with the pipeline fitted on the training data.");
+        });
+        if (_options.ValidationSet is { } validationSet)
+        {
             validation = new DataViewBatchSource(validationSet, rows, label, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
         }
 

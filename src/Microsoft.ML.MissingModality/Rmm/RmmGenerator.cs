@@ -62,8 +62,7 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
     internal PreparedRmm Prepare(IDataView input, int seed, torch.Device device)
     {
         var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames, readRecalled: false);
-        if (_options.ValidationSet is { } validationSet)
-            binding.CheckCompatible(validationSet.Schema);
+        CheckValidationSet(validationSet => binding.CheckCompatible(validationSet.Schema));
         var config = RecallOutput.BaseConfig(input, _options.AudioColumnName, _options.VisualColumnName, RecallMethod.Rmm) with
         {
             Slots = _options.Slots,

@@ -70,6 +70,20 @@ public sealed class AvqaTrainerTests
     }
 
     [TestMethod]
+    public void Fit_RawValidationSetInsideAPipeline_SaysTheValidationSetLacksThePrefixColumns()
+    {
+        var context = new MLContext(seed: 1);
+        var raw = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(32, seed: 5));
+        var pipeline = TinyAvqaData.Pipeline(context, epochs: 1, validation: raw);
+
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => pipeline.Fit(context.Data.LoadFromEnumerable(TinyAvqaData.Rows(64, seed: 1))));
+
+        Assert.AreEqual(nameof(AvqaTrainerOptions.ValidationSet), e.ParamName);
+        StringAssert.Contains(e.Message, "The validation set does not fit");
+        StringAssert.Contains(e.Message, "preceding transforms");
+    }
+
+    [TestMethod]
     public void Transform_AudioMissing_BaselineSeesZerosAndLosesAudioQuestionsOnly()
     {
         var context = new MLContext(seed: 1);
