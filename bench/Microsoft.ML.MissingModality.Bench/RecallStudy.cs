@@ -235,43 +235,6 @@ public static class RecallStudy
     }
 
     // Mean over complete test rows: MSE per element and cosine similarity per segment, for each modality.
-    private static string RecallError(MLContext context, IDataView recalled, string recalledAudio, string recalledVisual)
-    {
-        var columns = new[] { "Audio", "Visual", recalledAudio, recalledVisual }.Select(n => recalled.Schema[n]).ToArray();
-        using var cursor = recalled.GetRowCursor(columns);
-        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
-        var buffers = new VBuffer<float>[4];
-        int segments = ((VectorDataViewType)columns[0].Type).Dimensions[0];
-        double audioMse = 0, visualMse = 0, audioCos = 0, visualCos = 0;
-        long rows = 0;
-        while (cursor.MoveNext())
-        {
-            for (int i = 0; i < 4; i++) getters[i](ref buffers[i]);
-            var (am, ac) = Compare(buffers[0].DenseValues().ToArray(), buffers[2].DenseValues().ToArray(), segments);
-            var (vm, vc) = Compare(buffers[1].DenseValues().ToArray(), buffers[3].DenseValues().ToArray(), segments);
-            audioMse += am; audioCos += ac; visualMse += vm; visualCos += vc;
-            rows++;
-        }
-        return FormattableString.Invariant($"; test recall audio MSE {audioMse / rows:F4} cos {audioCos / rows:F3}, visual MSE {visualMse / rows:F4} cos {visualCos / rows:F3} ({rows} rows)");
-    }
-
-    private static (double Mse, double Cosine) Compare(float[] real, float[] recalled, int segments)
-    {
-        double squared = 0, cosine = 0;
-        int length = real.Length / segments;
-        for (int t = 0; t < segments; t++)
-        {
-            double dot = 0, nr = 0, nc = 0;
-            for (int i = t * length; i < (t + 1) * length; i++)
-            {
-                double d = real[i] - recalled[i];
-                squared += d * d;
-                dot += real[i] * recalled[i];
-                nr += real[i] * real[i];
-                nc += recalled[i] * recalled[i];
-            }
-            cosine += nr == 0 || nc == 0 ? 0 : dot / Math.Sqrt(nr * nc);
-        }
-        return (squared / real.Length, cosine / segments);
-    }
+    private static string RecallError(MLContext context, IDataView recalled, string recalledAudio, string recalledVisual) =>
+        "; test recall " + context.MissingModality().EvaluateRecall(recalled, recalledAudio, recalledVisual);
 }

@@ -146,6 +146,88 @@ public static class AvqaCharts
         return plot;
     }
 
+    /// <summary>
+    /// Recall error against the RMM generator's slot count (the paper's Table 5 setting, as error rather than
+    /// accuracy): the audio MSE on the left axis, the visual MSE on the right (their scales differ by an order of
+    /// magnitude), and, when given, each modality's training-mean recall as a dotted line — the bar a recall must clear.
+    /// </summary>
+    /// <param name="points">One (slots, recall quality) pair per fitted generator.</param>
+    /// <param name="meanRecall">The training-mean recall's quality on the same rows, or null.</param>
+    /// <param name="title">The chart's title.</param>
+    public static Plot RecallErrorBySlots(IReadOnlyList<(int Slots, RecallQuality Quality)> points, RecallQuality? meanRecall = null,
+        string title = "Recall error by slot count")
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count == 0)
+            throw new ArgumentException("At least one generator is needed.", nameof(points));
+        var ordered = points.OrderBy(p => p.Slots).ToList();
+        // Evenly spaced, labelled with L: slot counts are usually swept geometrically (1, 5, 25, 75).
+        double[] slots = [.. Enumerable.Range(0, ordered.Count).Select(i => (double)i)];
+        var plot = new Plot();
+        var audio = plot.Add.Scatter(slots, [.. ordered.Select(p => p.Quality.AudioMse)], Palette.GetColor(0));
+        audio.LegendText = "audio MSE (left)";
+        audio.LineWidth = 2;
+        audio.MarkerSize = 7;
+        var visual = plot.Add.Scatter(slots, [.. ordered.Select(p => p.Quality.VisualMse)], Palette.GetColor(1));
+        visual.LegendText = "visual MSE (right)";
+        visual.LineWidth = 2;
+        visual.MarkerSize = 7;
+        visual.Axes.YAxis = plot.Axes.Right;
+        if (meanRecall is { } mean)
+        {
+            var audioMean = plot.Add.HorizontalLine(mean.AudioMse, 1, Palette.GetColor(0));
+            audioMean.LinePattern = LinePattern.Dotted;
+            audioMean.LegendText = "audio, training mean";
+            var visualMean = plot.Add.HorizontalLine(mean.VisualMse, 1, Palette.GetColor(1));
+            visualMean.LinePattern = LinePattern.Dotted;
+            visualMean.LegendText = "visual, training mean";
+            visualMean.Axes.YAxis = plot.Axes.Right;
+        }
+        plot.Axes.Bottom.SetTicks(slots, [.. ordered.Select(p => p.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        plot.XLabel("slots per memory (L)");
+        plot.YLabel("audio recall MSE");
+        plot.Axes.Right.Label.Text = "visual recall MSE";
+        plot.Title(title);
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>
+    /// Accuracy against the AVR diffusion's enhancement steps (the start step S: the recalled pair is noised to step S
+    /// and denoised in S steps; 0 leaves it as recalled): one line per scenario, All Avg, or one group's average.
+    /// </summary>
+    /// <param name="series">One (legend label, points) pair per line; each point is a step count and its metrics.</param>
+    /// <param name="group">The group to draw, or null for All Avg.</param>
+    /// <param name="title">The chart's title.</param>
+    public static Plot AccuracyByDiffusionSteps(
+        IReadOnlyList<(string Label, IReadOnlyList<(int Steps, AvqaMetrics Metrics)> Points)> series,
+        QuestionGroup? group = null, string title = "Accuracy by diffusion steps")
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0 || series.All(s => s.Points.Count == 0))
+            throw new ArgumentException("At least one point is needed.", nameof(series));
+        var plot = new Plot();
+        var steps = new SortedSet<int>();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var points = series[i].Points.OrderBy(p => p.Steps).ToList();
+            steps.UnionWith(points.Select(p => p.Steps));
+            var line = plot.Add.Scatter(
+                points.Select(p => (double)p.Steps).ToArray(),
+                points.Select(p => 100 * (group is QuestionGroup g ? p.Metrics.Groups[g] : p.Metrics.Overall).Accuracy).ToArray(),
+                Palette.GetColor(i));
+            line.LegendText = series[i].Label;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+        }
+        plot.Axes.Bottom.SetTicks([.. steps.Select(s => (double)s)], [.. steps.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        plot.XLabel("enhancement steps (start step S)");
+        plot.YLabel((group is QuestionGroup chosen ? QuestionType.GroupNameOf(chosen) + " Avg" : "All Avg") + " accuracy (%)");
+        plot.Title(title);
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
     /// <summary>The chart as PNG bytes (for a notebook's display or an HTTP response).</summary>
     /// <param name="plot">The chart.</param>
     /// <param name="width">Width in pixels.</param>

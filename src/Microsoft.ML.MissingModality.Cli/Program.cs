@@ -38,6 +38,7 @@ public static class Program
         root.Add(TrainCommand.Create(context));
         root.Add(EvaluateCommand.Create(context));
         root.Add(SweepCommand.Create(context));
+        root.Add(RecallSweepCommand.Create(context));
         root.Add(DemoCommand.Create(context));
         return root;
     }

@@ -12,10 +12,11 @@ namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
 /// <c>avqa sweep --model M.zip [--model M2.zip ...] --data DIR [--split test] [--ratios 0,0.25,0.5,0.75,1]
-/// [--modalities audio,visual,either] [--seed S] [--out DIR] [--overwrite]</c>: the paper's Fig. 5 (accuracy against
-/// the share of rows with a modality missing) and the scenario matrix (each modality removed or replaced by noise, on
-/// every row) for one or more models in one command: a table on the terminal, and <c>sweep.md</c>,
-/// <c>sweep.json</c> and a chart per modality in the output folder.
+/// [--modalities audio,visual,either] [--start-steps 0,1,2,5] [--seed S] [--out DIR] [--overwrite]</c>: the paper's
+/// Fig. 5 (accuracy against the share of rows with a modality missing) and the scenario matrix (each modality removed
+/// or replaced by noise, on every row) for one or more models in one command: a table on the terminal, and
+/// <c>sweep.md</c>, <c>sweep.json</c> and a chart per modality in the output folder. <c>--start-steps</c> also
+/// measures models holding the AVR diffusion at each enhancement step count S (no training again), with a chart.
 /// </summary>
 public static class SweepCommand
 {
@@ -25,6 +26,9 @@ public static class SweepCommand
     /// <summary>The chart file for one modality, e.g. <c>sweep-audio.png</c>.</summary>
     public static string ChartFile(string modality) => $"sweep-{modality}.png";
 
+    /// <summary>The chart of accuracy against the enhancement steps (with <c>--start-steps</c>).</summary>
+    public const string StepsChartFile = "accuracy-by-diffusion-steps.png";
+
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create(CliContext context)
     {
@@ -33,6 +37,7 @@ public static class SweepCommand
         var split = new Option<string>("--split") { Description = "Split to answer.", DefaultValueFactory = _ => "test" };
         var ratios = new Option<string>("--ratios") { Description = "Comma-separated missing ratios in [0, 1].", DefaultValueFactory = _ => "0,0.25,0.5,0.75,1" };
         var modalities = new Option<string>("--modalities") { Description = "Comma-separated: audio, visual, either.", DefaultValueFactory = _ => "audio,visual,either" };
+        var startSteps = new Option<string?>("--start-steps") { Description = "Comma-separated enhancement step counts S (0..T) at which to also measure models holding the AVR diffusion." };
         var seed = new Option<int>("--seed") { Description = "Seed of which rows lose which modality.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Names);
@@ -40,7 +45,7 @@ public static class SweepCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output folder." };
         var command = new System.CommandLine.Command("sweep", "Evaluate models across missing ratios (the paper's Fig. 5) and the scenario matrix, with tables and charts.")
         {
-            models, data, split, ratios, modalities, seed, device, output, overwrite,
+            models, data, split, ratios, modalities, startSteps, seed, device, output, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -49,6 +54,7 @@ public static class SweepCommand
         {
             double[] ratioValues = ParseRatios(parse.GetRequiredValue(ratios));
             string[] modalityNames = ParseModalities(parse.GetRequiredValue(modalities));
+            int[] stepValues = parse.GetValue(startSteps) is { } stepsText ? ParseSteps(stepsText) : [];
             string[] modelPaths = parse.GetRequiredValue(models);
             string directory = parse.GetRequiredValue(data), splitName = parse.GetRequiredValue(split);
             int seedValue = parse.GetValue(seed);
@@ -68,16 +74,19 @@ public static class SweepCommand
 
             var points = new List<SweepPoint>();
             var matrix = new List<(string Label, AvqaMetrics Metrics)>();
-            int total = modelPaths.Length * (modalityNames.Length * ratioValues.Length + 7), done = 0;
+            var stepPoints = new List<StepPoint>();
+            var loaded = modelPaths.Select(path => ModelFiles.Load(mlContext, path)).ToArray();
+            var stepModels = stepValues.Length == 0 ? [] : loaded.Select((model, m) => StepVariants(model, labels[m], stepValues)).ToArray();
+            int total = modelPaths.Length * (modalityNames.Length * ratioValues.Length + 7 + StepScenarios.Length * stepValues.Length), done = 0;
             var bar = ProgressBar.ForStandardError(context.Error);
             context.Error.WriteLine($"Evaluating {modelPaths.Length} model(s) on {directory}/{splitName} ({manifest.Splits[splitName].Questions} questions): {total} evaluations.");
             for (int m = 0; m < modelPaths.Length; m++)
             {
-                var model = ModelFiles.Load(mlContext, modelPaths[m]);
-                AvqaMetrics Run(MissingModalityScenario scenario)
+                var model = loaded[m];
+                AvqaMetrics Run(MissingModalityScenario scenario, ITransformer? variant = null)
                 {
                     bar.Update("evaluating", done, total, $"{labels[m]}, {scenario}");
-                    var metrics = ScenarioEvaluation.Evaluate(mlContext, model, rows, scenario, seedValue);
+                    var metrics = ScenarioEvaluation.Evaluate(mlContext, variant ?? model, rows, scenario, seedValue);
                     done++;
                     return metrics;
                 }
@@ -86,6 +95,9 @@ public static class SweepCommand
                         points.Add(new(labels[m], modality, ratio, Run(MissingModalityScenario.Parse(Invariant($"{modality}:{ratio}")))));
                 foreach (string scenario in new[] { "none", "audio", "visual", "either", "audio+noise", "visual+noise", "either+noise" })
                     matrix.Add(($"{labels[m]}, {scenario}", Run(MissingModalityScenario.Parse(scenario))));
+                for (int k = 0; k < stepValues.Length; k++)
+                    foreach (string scenario in StepScenarios)
+                        stepPoints.Add(new(labels[m], scenario, stepValues[k], Run(MissingModalityScenario.Parse(scenario), stepModels[m][k])));
             }
             bar.Clear();
 
@@ -98,9 +110,16 @@ public static class SweepCommand
                 AvqaCharts.AccuracyByMissingRatio(series, title: $"All Avg against the share of rows with {DescribeModality(modality)} missing")
                     .SavePng(Path.Combine(work, ChartFile(modality)), AvqaCharts.DefaultWidth, AvqaCharts.DefaultHeight);
             }
-            string report = Report(directory, splitName, seedValue, modalityNames, ratioValues, labels, points, matrix);
+            if (stepPoints.Count > 0)
+            {
+                var series = stepPoints.GroupBy(p => (p.Model, p.Scenario)).Select(g => (Label: $"{g.Key.Model}, {ScenarioName(g.Key.Scenario)}",
+                    Points: (IReadOnlyList<(int, AvqaMetrics)>)g.Select(p => (p.Steps, p.Metrics)).ToList())).ToList();
+                AvqaCharts.AccuracyByDiffusionSteps(series, title: "All Avg against the AVR diffusion's enhancement steps")
+                    .SavePng(Path.Combine(work, StepsChartFile), AvqaCharts.DefaultWidth, AvqaCharts.DefaultHeight);
+            }
+            string report = Report(directory, splitName, seedValue, modalityNames, ratioValues, labels, points, matrix) + StepsReport(stepPoints);
             File.WriteAllText(Path.Combine(work, "sweep.md"), report, new UTF8Encoding(false));
-            File.WriteAllText(Path.Combine(work, "sweep.json"), Json(points, matrix), new UTF8Encoding(false));
+            File.WriteAllText(Path.Combine(work, "sweep.json"), Json(points, matrix, stepPoints), new UTF8Encoding(false));
             staged.Commit();
 
             context.Out.WriteLine("All Avg (%) against the missing ratio; every type and group is in sweep.md:");
@@ -111,12 +130,91 @@ public static class SweepCommand
             context.Out.WriteLine();
             context.Out.Write(AvqaMetrics.ToSummaryMarkdownTable(matrix));
             context.Out.WriteLine();
-            context.Out.WriteLine($"Wrote {staged.Target}: sweep.md, sweep.json, {string.Join(", ", modalityNames.Select(ChartFile))}.");
+            if (stepPoints.Count > 0)
+            {
+                context.Out.WriteLine("All Avg (%) against the enhancement steps S:");
+                context.Out.WriteLine();
+                context.Out.Write(StepsTable(stepPoints));
+                context.Out.WriteLine();
+            }
+            context.Out.WriteLine($"Wrote {staged.Target}: sweep.md, sweep.json, {string.Join(", ", modalityNames.Select(ChartFile).Concat(stepPoints.Count > 0 ? [StepsChartFile] : []))}.");
             return Program.Success;
         }
     }
 
     private sealed record SweepPoint(string Model, string Modality, double Ratio, AvqaMetrics Metrics);
+
+    private sealed record StepPoint(string Model, string Scenario, int Steps, AvqaMetrics Metrics);
+
+    /// <summary>The scenarios measured at each enhancement step count.</summary>
+    private static readonly string[] StepScenarios = ["none", "audio", "visual"];
+
+    private static string ScenarioName(string scenario) => scenario switch
+    {
+        "none" => "complete",
+        "audio" => "audio missing",
+        _ => "visual missing",
+    };
+
+    private static int[] ParseSteps(string text)
+    {
+        var values = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int steps) || steps < 0)
+                throw new UsageException($"--start-steps: '{part}' is not a step count (0 or more).");
+            values.Add(steps);
+        }
+        if (values.Count == 0)
+            throw new UsageException("--start-steps: give at least one step count.");
+        return [.. values.Distinct().Order()];
+    }
+
+    /// <summary>The model at each step count; a usage error when it holds no AVR diffusion or a count exceeds its T.</summary>
+    private static ITransformer[] StepVariants(ITransformer model, string label, int[] steps)
+    {
+        try
+        {
+            return [.. steps.Select(s => Avr.AvrTransformer.WithEnhancementSteps(model, s))];
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--start-steps: model '{label}': {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    private static string StepsTable(List<StepPoint> points)
+    {
+        int[] steps = [.. points.Select(p => p.Steps).Distinct().Order()];
+        var table = new StringBuilder("| model | scenario |");
+        foreach (int s in steps)
+            table.Append(Invariant($" S = {s} |"));
+        table.Append("\n|---|---|").Append(string.Concat(steps.Select(_ => "---:|"))).Append('\n');
+        foreach (var group in points.GroupBy(p => (p.Model, p.Scenario)))
+        {
+            table.Append(Invariant($"| {group.Key.Model} | {ScenarioName(group.Key.Scenario)} |"));
+            foreach (int s in steps)
+                table.Append(Invariant($" {100 * group.Single(p => p.Steps == s).Metrics.Accuracy:F2} |"));
+            table.Append('\n');
+        }
+        return table.ToString();
+    }
+
+    private static string StepsReport(List<StepPoint> points)
+    {
+        if (points.Count == 0)
+            return "";
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine("The AVR diffusion enhancing in S steps (the recalled pair noised to step S and denoised; S = 0 leaves it as recalled), the same fitted weights. All Avg (%):");
+        text.AppendLine();
+        text.Append(StepsTable(points));
+        text.AppendLine();
+        text.AppendLine($"![All Avg against the enhancement steps]({StepsChartFile})");
+        text.AppendLine();
+        text.Append(AvqaMetrics.ToMarkdownTable(points.Select(p => (Invariant($"{p.Model}, {ScenarioName(p.Scenario)}, S = {p.Steps}"), p.Metrics))));
+        return text.ToString();
+    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
@@ -206,7 +304,7 @@ public static class SweepCommand
         return text.ToString();
     }
 
-    private static string Json(List<SweepPoint> points, List<(string Label, AvqaMetrics Metrics)> matrix)
+    private static string Json(List<SweepPoint> points, List<(string Label, AvqaMetrics Metrics)> matrix, List<StepPoint> stepPoints)
     {
         var sweep = new JsonArray();
         foreach (var p in points)
@@ -220,6 +318,15 @@ public static class SweepCommand
         var scenarios = new JsonArray();
         foreach (var (label, metrics) in matrix)
             scenarios.Add(JsonNode.Parse(metrics.ToJson(label)));
-        return new JsonObject { ["sweep"] = sweep, ["matrix"] = scenarios }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        var steps = new JsonArray();
+        foreach (var p in stepPoints)
+            steps.Add(new JsonObject
+            {
+                ["model"] = p.Model,
+                ["scenario"] = p.Scenario,
+                ["startStep"] = p.Steps,
+                ["metrics"] = JsonNode.Parse(p.Metrics.ToJson(p.Scenario)),
+            });
+        return new JsonObject { ["sweep"] = sweep, ["matrix"] = scenarios, ["startSteps"] = steps }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 }

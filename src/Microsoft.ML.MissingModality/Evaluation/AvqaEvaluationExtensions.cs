@@ -66,6 +66,89 @@ public static class AvqaEvaluationExtensions
         return metrics;
     }
 
+    /// <summary>
+    /// Measures a recaller's output against the real features (<see cref="RecallQuality"/>): pass data transformed by a
+    /// fitted recaller (<c>RmmGenerator</c>, a <c>RecallBaseline</c>) whose rows have both modalities — each recalled
+    /// column is what the recaller would give if that modality were missing.
+    /// </summary>
+    /// <param name="catalog">The library's catalog.</param>
+    /// <param name="data">Data with the real and the recalled feature columns (rows with <c>AudioMissing</c> or <c>VisualMissing</c> set are skipped).</param>
+    /// <param name="recalledAudioColumnName">The recalled audio.</param>
+    /// <param name="recalledVisualColumnName">The recalled visual features.</param>
+    /// <param name="audioColumnName">The real audio.</param>
+    /// <param name="visualColumnName">The real visual features.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or is not a known-size float vector of the real column's shape.</exception>
+    public static RecallQuality EvaluateRecall(this MissingModalityCatalog catalog, IDataView data,
+        string recalledAudioColumnName = "RecalledAudio", string recalledVisualColumnName = "RecalledVisual",
+        string audioColumnName = "Audio", string visualColumnName = "Visual")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(data);
+        var columns = new[] { audioColumnName, visualColumnName, recalledAudioColumnName, recalledVisualColumnName }
+            .Select(name => Column(data.Schema, name, "Feature")).ToArray();
+        for (int i = 0; i < 2; i++)
+        {
+            if (columns[i].Type is not VectorDataViewType { IsKnownSize: true, Dimensions.Length: > 0 } real || real.ItemType != NumberDataViewType.Single
+                || columns[i + 2].Type is not VectorDataViewType recalled || recalled.Size != real.Size)
+                throw new ArgumentOutOfRangeException(nameof(data), $"Columns '{columns[i].Name}' and '{columns[i + 2].Name}' must be float vectors of one known size.");
+        }
+        var missing = new[] { data.Schema.GetColumnOrNull(AvqaColumns.AudioMissing), data.Schema.GetColumnOrNull(AvqaColumns.VisualMissing) }
+            .Where(c => c is { Type: BooleanDataViewType }).Select(c => c!.Value).ToArray();
+        using var cursor = data.GetRowCursor([.. columns, .. missing]);
+        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
+        var flags = missing.Select(c => cursor.GetGetter<bool>(c)).ToArray();
+        var buffers = new VBuffer<float>[4];
+        int audioSegments = ((VectorDataViewType)columns[0].Type).Dimensions[0], visualSegments = ((VectorDataViewType)columns[1].Type).Dimensions[0];
+        var dense = columns.Select(c => new float[((VectorDataViewType)c.Type).Size]).ToArray();
+        double audioMse = 0, visualMse = 0, audioCos = 0, visualCos = 0;
+        long rows = 0;
+        bool flag = false;
+        while (cursor.MoveNext())
+        {
+            bool skip = false;
+            foreach (var getFlag in flags)
+            {
+                getFlag(ref flag);
+                skip |= flag;
+            }
+            if (skip)
+                continue;
+            for (int i = 0; i < 4; i++)
+            {
+                getters[i](ref buffers[i]);
+                buffers[i].CopyTo(dense[i]);
+            }
+            var (am, ac) = Compare(dense[0], dense[2], audioSegments);
+            var (vm, vc) = Compare(dense[1], dense[3], visualSegments);
+            (audioMse, audioCos, visualMse, visualCos) = (audioMse + am, audioCos + ac, visualMse + vm, visualCos + vc);
+            rows++;
+        }
+        return rows == 0
+            ? new RecallQuality(double.NaN, double.NaN, double.NaN, double.NaN, 0)
+            : new RecallQuality(audioMse / rows, audioCos / rows, visualMse / rows, visualCos / rows, rows);
+    }
+
+    /// <summary>Squared error per value and cosine per segment (a zero vector has cosine 0), for one row.</summary>
+    private static (double Mse, double Cosine) Compare(float[] real, float[] recalled, int segments)
+    {
+        double squared = 0, cosine = 0;
+        int length = real.Length / segments;
+        for (int t = 0; t < segments; t++)
+        {
+            double dot = 0, realNorm = 0, recalledNorm = 0;
+            for (int i = t * length; i < (t + 1) * length; i++)
+            {
+                double d = real[i] - recalled[i];
+                squared += d * d;
+                dot += real[i] * recalled[i];
+                realNorm += real[i] * real[i];
+                recalledNorm += recalled[i] * recalled[i];
+            }
+            cosine += realNorm == 0 || recalledNorm == 0 ? 0 : dot / Math.Sqrt(realNorm * recalledNorm);
+        }
+        return (squared / real.Length, cosine / segments);
+    }
+
     // The answer vocabulary when the column is a known-size Single vector whose slot names are its answers.
     private static string[]? ScoreSlotNames(DataViewSchema.Column score)
     {

@@ -49,6 +49,31 @@ public sealed class AvqaChartsTests : Support.TempDirectoryTest
     }
 
     [TestMethod]
+    public void RecallErrorBySlots_WithTheMean_DrawsBothModalitiesOnTheirOwnAxesAndTheBar()
+    {
+        var plot = AvqaCharts.RecallErrorBySlots([(25, new RecallQuality(1.5, 0.2, 0.21, 0.7, 10)), (5, new RecallQuality(1.6, 0.1, 0.25, 0.6, 10))],
+            meanRecall: new RecallQuality(1.55, 0.2, 0.2, 0.72, 10));
+        var lines = plot.GetPlottables<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.HasCount(2, lines);
+        Assert.AreEqual(1.6, lines[0].Data.GetScatterPoints()[0].Y, 1e-9, "sorted by slot count");
+        Assert.AreSame(plot.Axes.Right, lines[1].Axes.YAxis, "visual MSE on the right axis");
+        Assert.HasCount(2, plot.GetPlottables<ScottPlot.Plottables.HorizontalLine>().ToList());
+        AssertPng(plot.ToPng(), AvqaCharts.DefaultWidth, AvqaCharts.DefaultHeight);
+    }
+
+    [TestMethod]
+    public void AccuracyByDiffusionSteps_TwoScenarios_DrawsPercentPointsSortedBySteps()
+    {
+        IReadOnlyList<(int, AvqaMetrics)> complete = [(5, Metrics(0.6)), (0, Metrics(0.7))];
+        IReadOnlyList<(int, AvqaMetrics)> audio = [(0, Metrics(0.5)), (5, Metrics(0.55))];
+        var plot = AvqaCharts.AccuracyByDiffusionSteps([("complete", complete), ("audio missing", audio)]);
+        var lines = plot.GetPlottables<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.HasCount(2, lines);
+        Assert.AreEqual(70, lines[0].Data.GetScatterPoints()[0].Y, 1e-9);
+        AssertPng(plot.ToPng(), AvqaCharts.DefaultWidth, AvqaCharts.DefaultHeight);
+    }
+
+    [TestMethod]
     public void TrainingCurves_ValidatedAndUnvalidated_DrawValidationOnlyWhereMeasured()
     {
         EpochReport Epoch(int e, double? val) => new(e, 3, 1.0 / e, 0.2 * e, val, 1e-4, TimeSpan.FromSeconds(1), false);

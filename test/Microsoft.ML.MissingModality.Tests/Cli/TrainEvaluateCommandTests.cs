@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.MissingModality.Cli;
+using Microsoft.ML.MissingModality.Cli.Commands;
 using Microsoft.ML.MissingModality.Datasets.Synthetic;
 using Microsoft.ML.MissingModality.Training;
 
@@ -231,6 +232,59 @@ public sealed class TrainEvaluateCommandTests
             .Select(p => p.GetProperty("metrics").GetProperty("overall").GetDouble()).ToList();
         Assert.HasCount(2, points);
         Assert.AreEqual(points[0], points[1]);
+    }
+
+    [TestMethod]
+    public void Sweep_StartSteps_MeasuresEachStepCountWithAChartAndTheModelsOwnSMatchesTheMatrix()
+    {
+        string model = TrainTiny("steps.zip");
+        int ownStep = new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions().StartStep;
+        string output = Path.Combine(_root, "steps");
+        var (code, stdout, stderr) = Run("sweep", "--model", model, "--data", _data, "--ratios", "0", "--modalities", "audio",
+            "--start-steps", $"0,{ownStep}", "--out", output, "--device", "cpu");
+
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stdout, $"| model | scenario | S = 0 | S = {ownStep} |");
+        Assert.IsGreaterThan(5_000L, new FileInfo(Path.Combine(output, SweepCommand.StepsChartFile)).Length);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(output, "sweep.md")), $"]({SweepCommand.StepsChartFile})");
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "sweep.json")));
+        var steps = document.RootElement.GetProperty("startSteps").EnumerateArray().ToList();
+        Assert.HasCount(2 * 3, steps);
+        double own = steps.Single(p => p.GetProperty("startStep").GetInt32() == ownStep && p.GetProperty("scenario").GetString() == "none")
+            .GetProperty("metrics").GetProperty("overall").GetDouble();
+        double complete = document.RootElement.GetProperty("matrix").EnumerateArray().First().GetProperty("overall").GetDouble();
+        Assert.AreEqual(complete, own, "the model's own S is the model as saved");
+    }
+
+    [TestMethod]
+    public void Sweep_StartStepsOnAModelWithoutTheDiffusion_IsAUsageErrorAndWritesNothing()
+    {
+        string model = Path.Combine(_root, "avst-only.zip");
+        var trained = Run("train", "--data", _data, "--out", model, "--recall", "zero", "--enhance", "none", "--epochs", "1", "--hidden-size", "8", "--device", "cpu");
+        Assert.AreEqual(Program.Success, trained.Code, trained.Error);
+        string output = Path.Combine(_root, "no-steps");
+
+        var (code, _, stderr) = Run("sweep", "--model", model, "--data", _data, "--start-steps", "0,1", "--out", output, "--device", "cpu");
+
+        Assert.AreEqual(Program.UsageError, code, stderr);
+        StringAssert.Contains(stderr, "--start-steps: model 'avst-only'");
+        Assert.IsFalse(Directory.Exists(output));
+    }
+
+    [TestMethod]
+    public void RecallSweep_TwoSlotCounts_WritesTableChartAndJsonAgainstTheMean()
+    {
+        string output = Path.Combine(_root, "recall-sweep");
+
+        var (code, stdout, stderr) = Run("recall-sweep", "--data", _data, "--slots", "1,5", "--epochs", "1", "--out", output, "--device", "cpu");
+
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stdout, "| training mean |");
+        StringAssert.Contains(stdout, "| RMM, L = 5 |");
+        Assert.IsGreaterThan(5_000L, new FileInfo(Path.Combine(output, RecallSweepCommand.ChartFile)).Length);
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "recall.json")));
+        Assert.AreEqual(2, document.RootElement.GetProperty("rmm").GetArrayLength());
+        Assert.IsGreaterThan(0L, document.RootElement.GetProperty("mean").GetProperty("rows").GetInt64());
     }
 
     [TestMethod]
