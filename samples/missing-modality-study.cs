@@ -83,6 +83,41 @@ var series = models.Select(m => (m.Name, (IReadOnlyList<(double, AvqaMetrics)>)n
 foreach (var (name, points) in series)
     Console.WriteLine($"{name}: " + string.Join(", ", points.Select(p => $"{p.Item1:P0} missing -> {100 * p.Item2.Accuracy:F1}%")));
 Show(AvqaCharts.AccuracyByMissingRatio(series, title: "All Avg against the share of rows without audio"));
+// %% [markdown]
+// ## The recall, and how many slots it needs
+//
+// Each recalled column is what the recaller gives when that modality is missing; on test rows that have both, it can
+// be compared with the real features. The training mean is the bar to clear: a recall no closer than the average
+// feature has learnt nothing about the video. The paper's Table 5 sweeps the slots per memory (L).
+// %%
+var prefix = mm.FeaturizeQuestion().Fit(train);
+var recallTrain = prefix.Transform(train);
+var recallTest = prefix.Transform(test);
+var mean = mm.EvaluateRecall(mm.RecallBaseline(Microsoft.ML.MissingModality.Recall.RecallMethod.Mean).Fit(recallTrain).Transform(recallTest));
+Console.WriteLine($"training mean: {mean}");
+var bySlots = new List<(int, RecallQuality)>();
+foreach (int slots in new[] { 1, 5, 25 })
+{
+    var generator = mm.RmmGenerator(new RmmGeneratorOptions { Slots = slots, Epochs = 3, Seed = 1 }).Fit(recallTrain);
+    var quality = mm.EvaluateRecall(generator.Transform(recallTest));
+    bySlots.Add((slots, quality));
+    Console.WriteLine($"RMM, L = {slots}: {quality}");
+}
+Show(AvqaCharts.RecallErrorBySlots(bySlots, mean));
+// %% [markdown]
+// ## Enhancement steps
+//
+// The AVR diffusion enhances the recalled pair by noising it to step S and denoising it; the same fitted weights can
+// enhance in any number of steps without training again (S = 0 leaves the recall as it is). The answerer was trained
+// on the pairs of the default S, so other values show how much it leans on them.
+// %%
+var bySteps = new[] { "none", "audio", "visual" }.Select(scenario => (scenario == "none" ? "complete" : scenario + " missing",
+        (IReadOnlyList<(int, AvqaMetrics)>)new[] { 0, 1, 3, 10 }
+            .Select(steps => (steps, Evaluate(AvrTransformer.WithEnhancementSteps(method, steps), MissingModalityScenario.Parse(scenario)))).ToList()))
+    .ToList();
+foreach (var (name, points) in bySteps)
+    Console.WriteLine($"{name}: " + string.Join(", ", points.Select(p => $"S = {p.Item1} -> {100 * p.Item2.Accuracy:F1}%")));
+Show(AvqaCharts.AccuracyByDiffusionSteps(bySteps));
 // %% app-only
 void Show(ScottPlot.Plot plot)
 {
