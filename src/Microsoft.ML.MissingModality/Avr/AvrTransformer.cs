@@ -107,7 +107,7 @@ public sealed class AvrTransformer : RowMappingTransformerBase, ILoadableTransfo
                 case AvrTransformer avr:
                     found = true;
                     return avr.WithEnhancement(startStep, avr.Sampler, avr.KeepRealModality, avr.Config.ClampOriginal);
-                case TransformerChain<ITransformer> chain:
+                case IEnumerable<ITransformer> chain: // a TransformerChain of any last-transformer type, as Fit and Load make
                     return new TransformerChain<ITransformer>([.. chain.Select(Replace)]);
                 default:
                     return t;

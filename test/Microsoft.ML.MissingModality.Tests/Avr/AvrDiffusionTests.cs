@@ -57,6 +57,24 @@ public sealed class AvrDiffusionTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void WithEnhancementSteps_FittedPipeline_ChangesOnlyTheDiffusionsStartStep()
+    {
+        var context = new MLContext(seed: 1);
+        var rows = TinyLinkedData.Rows(60, seed: 1);
+        var data = context.Data.LoadFromEnumerable(rows);
+        var model = TinyLinkedData.Preprocessing(context).Append(context.MissingModality().RecallBaseline(RecallMethod.Mean))
+            .Append(context.MissingModality().AvrDiffusion(TinyOptions(epochs: 1))).Fit(data);
+
+        var changed = AvrTransformer.WithEnhancementSteps(model, 0);
+
+        var avr = ((IEnumerable<ITransformer>)changed).OfType<AvrTransformer>().Single();
+        Assert.AreEqual(0, avr.StartStep);
+        Assert.AreEqual(model.LastTransformer.DiffusionSteps, avr.DiffusionSteps);
+        Assert.AreNotEqual(0, model.LastTransformer.StartStep, "the original is left as it was");
+        Assert.ThrowsExactly<ArgumentException>(() => AvrTransformer.WithEnhancementSteps(TinyLinkedData.Preprocessing(context).Fit(data), 0));
+    }
+
+    [TestMethod]
     public void Transform_Batched_MatchesPredictionEngineAndRepeats()
     {
         var context = new MLContext(seed: 1);

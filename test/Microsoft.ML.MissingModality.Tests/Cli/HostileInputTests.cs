@@ -259,6 +259,19 @@ public sealed class HostileInputTests
     }
 
     [TestMethod]
+    public void Train_DuplicateVideoId_NamesRow()
+    {
+        string data = CopyOfData();
+        string path = Path.Combine(data, "train.videos.parquet");
+        var rows = RawTables.ReadVideos(path, Shape);
+        rows[6] = rows[6] with { Id = rows[1].Id };
+        RawTables.WriteVideos(path, rows);
+
+        AssertLocatedFailure(Train(data), "train.videos.parquet", "column 'video_id'", "row 6", "Duplicate video id");
+        AssertNoModel();
+    }
+
+    [TestMethod]
     public void Evaluate_EmptyVideosTable_NamesTheCount()
     {
         string data = CopyOfData();
