@@ -98,8 +98,8 @@ Console.WriteLine($"training mean: {mean}");
 var bySlots = new List<(int, RecallQuality)>();
 foreach (int slots in new[] { 1, 5, 25 })
 {
-    var generator = mm.RmmGenerator(new RmmGeneratorOptions { Slots = slots, Epochs = 3, Seed = 1 }).Fit(recallTrain);
-    var quality = mm.EvaluateRecall(generator.Transform(recallTest));
+    var rmm = mm.RmmGenerator(new RmmGeneratorOptions { Slots = slots, Epochs = 3, Seed = 1 }).Fit(recallTrain);
+    var quality = mm.EvaluateRecall(rmm.Transform(recallTest));
     bySlots.Add((slots, quality));
     Console.WriteLine($"RMM, L = {slots}: {quality}");
 }
