@@ -47,8 +47,9 @@ public static class ModelFiles
 
     /// <summary>
     /// Checks, before any work, that a file can later be written at <paramref name="path"/>: it is not a folder, it
-    /// exists only with <paramref name="overwrite"/>, and its folder can be created and written (a probe file is made
-    /// and removed) — so a long training never ends in "cannot write".
+    /// exists only with <paramref name="overwrite"/>, and the nearest existing folder on its path is a folder that can
+    /// be written (a probe file is made there and removed; no folder is created), so a long training never ends in
+    /// "cannot write".
     /// </summary>
     public static void CheckWritable(string path, string flag, bool overwrite)
     {
@@ -57,16 +58,23 @@ public static class ModelFiles
             throw new UsageException($"{flag} '{path}' is a folder; give a file name.");
         if (File.Exists(full) && !overwrite)
             throw new OutputExistsException(full, $"'{path}' already exists.");
-        string folder = Path.GetDirectoryName(full)!;
-        string probe = TemporaryOutput.Beside(full);
+        string? existing = Path.GetDirectoryName(full);
+        while (existing is not null && !Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+                throw new IOException($"{flag} '{path}' cannot be written: '{existing}' is a file, not a folder.");
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (existing is null)
+            throw new IOException($"{flag} '{path}' cannot be written: no folder on its path exists.");
+        string probe = TemporaryOutput.Beside(Path.Combine(existing, Path.GetFileName(full)));
         try
         {
-            Directory.CreateDirectory(folder);
             File.WriteAllBytes(probe, []);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"{flag} '{path}' cannot be written: {e.Message.Replace(probe, full, StringComparison.Ordinal)}", e);
+            throw new IOException($"{flag} '{path}' cannot be written: {e.Message.Replace(probe, existing, StringComparison.Ordinal)}", e);
         }
         finally
         {

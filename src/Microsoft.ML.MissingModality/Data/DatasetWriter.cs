@@ -67,7 +67,8 @@ public sealed partial class DatasetWriter : IDisposable
     /// Starts adding splits to an existing dataset (importing MUSIC-AVQA's train, val and test one file at a time,
     /// say): its other splits are kept as they are, question ids stay unique across all of them, and the new splits'
     /// tables appear, with the updated manifest, only on <see cref="Complete"/>. A split of an existing name is
-    /// replaced only with <see cref="DatasetWriterOptions.Overwrite"/>.
+    /// replaced only with <see cref="DatasetWriterOptions.Overwrite"/>. One writer at a time: two adding splits to the
+    /// same dataset at once would each replace the manifest, and the later one would drop the other's split.
     /// </summary>
     /// <param name="directory">The dataset directory (holding <c>dataset.json</c>).</param>
     /// <param name="shape">The new splits' feature shape; it must be the dataset's.</param>
@@ -84,7 +85,6 @@ public sealed partial class DatasetWriter : IDisposable
             throw new AvqaDataException(Path.Combine(directory, DatasetSchema.ManifestFileName), "shape", null,
                 $"The dataset's features are {existing.Shape}; the new split's are {shape}. A dataset has one shape.");
         string full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
-        string parent = Path.GetDirectoryName(full) ?? throw new IOException($"'{directory}' has no parent folder.");
         TemporaryOutput.RemoveAbandoned(full);
         string temp = TemporaryOutput.Beside(full);
         System.IO.Directory.CreateDirectory(temp);
