@@ -79,21 +79,29 @@ public static class AvqaCharts
         QuestionGroup? group = null, string title = "Accuracy against missing ratio")
     {
         ArgumentNullException.ThrowIfNull(series);
-        if (series.Count == 0)
-            throw new ArgumentException("At least one series is needed.", nameof(series));
+        return AccuracyLines([.. series.Select(s => (s.Label, s.Points.Select(p => (100 * p.Ratio, p.Metrics)).ToList()))], group, title,
+            "test rows with the modality missing (%)");
+    }
+
+    /// <summary>One accuracy line per series against a numeric x (points sorted by x), All Avg or one group's average.</summary>
+    private static Plot AccuracyLines(IReadOnlyList<(string Label, List<(double X, AvqaMetrics Metrics)> Points)> series,
+        QuestionGroup? group, string title, string xLabel)
+    {
+        if (series.Count == 0 || series.All(s => s.Points.Count == 0))
+            throw new ArgumentException("At least one point is needed.", nameof(series));
         var plot = new Plot();
         for (int i = 0; i < series.Count; i++)
         {
-            var points = series[i].Points.OrderBy(p => p.Ratio).ToList();
+            var points = series[i].Points.OrderBy(p => p.X).ToList();
             var line = plot.Add.Scatter(
-                points.Select(p => 100 * p.Ratio).ToArray(),
+                points.Select(p => p.X).ToArray(),
                 points.Select(p => 100 * (group is QuestionGroup g ? p.Metrics.Groups[g] : p.Metrics.Overall).Accuracy).ToArray(),
                 Palette.GetColor(i));
             line.LegendText = series[i].Label;
             line.LineWidth = 2;
             line.MarkerSize = 7;
         }
-        plot.XLabel("test rows with the modality missing (%)");
+        plot.XLabel(xLabel);
         plot.YLabel((group is QuestionGroup chosen ? QuestionType.GroupNameOf(chosen) + " Avg" : "All Avg") + " accuracy (%)");
         plot.Title(title);
         plot.ShowLegend(Edge.Right);
@@ -204,27 +212,10 @@ public static class AvqaCharts
         QuestionGroup? group = null, string title = "Accuracy by diffusion steps")
     {
         ArgumentNullException.ThrowIfNull(series);
-        if (series.Count == 0 || series.All(s => s.Points.Count == 0))
-            throw new ArgumentException("At least one point is needed.", nameof(series));
-        var plot = new Plot();
-        var steps = new SortedSet<int>();
-        for (int i = 0; i < series.Count; i++)
-        {
-            var points = series[i].Points.OrderBy(p => p.Steps).ToList();
-            steps.UnionWith(points.Select(p => p.Steps));
-            var line = plot.Add.Scatter(
-                points.Select(p => (double)p.Steps).ToArray(),
-                points.Select(p => 100 * (group is QuestionGroup g ? p.Metrics.Groups[g] : p.Metrics.Overall).Accuracy).ToArray(),
-                Palette.GetColor(i));
-            line.LegendText = series[i].Label;
-            line.LineWidth = 2;
-            line.MarkerSize = 7;
-        }
+        var plot = AccuracyLines([.. series.Select(s => (s.Label, s.Points.Select(p => ((double)p.Steps, p.Metrics)).ToList()))], group, title,
+            "enhancement steps (start step S)");
+        int[] steps = [.. series.SelectMany(s => s.Points).Select(p => p.Steps).Distinct().Order()];
         plot.Axes.Bottom.SetTicks([.. steps.Select(s => (double)s)], [.. steps.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        plot.XLabel("enhancement steps (start step S)");
-        plot.YLabel((group is QuestionGroup chosen ? QuestionType.GroupNameOf(chosen) + " Avg" : "All Avg") + " accuracy (%)");
-        plot.Title(title);
-        plot.ShowLegend(Edge.Right);
         return plot;
     }
 

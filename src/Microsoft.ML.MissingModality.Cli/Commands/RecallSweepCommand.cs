@@ -102,19 +102,8 @@ public static class RecallSweepCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static int[] ParseSlots(string text)
-    {
-        var values = new List<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int slots) || slots < 1)
-                throw new UsageException($"--slots: '{part}' is not a slot count (1 or more).");
-            values.Add(slots);
-        }
-        if (values.Count == 0)
-            throw new UsageException("--slots: give at least one slot count.");
-        return [.. values.Distinct().Order()];
-    }
+    private static int[] ParseSlots(string text) =>
+        OptionLists.Parse<int>(text, "--slots", "a slot count (1 or more)", slots => slots >= 1);
 
     private static string Table(RecallQuality mean, List<(int Slots, RecallQuality Quality, double Seconds)> points)
     {

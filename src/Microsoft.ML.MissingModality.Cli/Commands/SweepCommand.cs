@@ -156,19 +156,8 @@ public static class SweepCommand
         _ => "visual missing",
     };
 
-    private static int[] ParseSteps(string text)
-    {
-        var values = new List<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int steps) || steps < 0)
-                throw new UsageException($"--start-steps: '{part}' is not a step count (0 or more).");
-            values.Add(steps);
-        }
-        if (values.Count == 0)
-            throw new UsageException("--start-steps: give at least one step count.");
-        return [.. values.Distinct().Order()];
-    }
+    private static int[] ParseSteps(string text) =>
+        OptionLists.Parse<int>(text, "--start-steps", "a step count (0 or more)", steps => steps >= 0);
 
     /// <summary>The model at each step count; a usage error when it holds no AVR diffusion or a count exceeds its T.</summary>
     private static ITransformer[] StepVariants(ITransformer model, string label, int[] steps)
@@ -218,19 +207,8 @@ public static class SweepCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static double[] ParseRatios(string text)
-    {
-        var values = new List<double>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double ratio) || !(ratio >= 0 && ratio <= 1))
-                throw new UsageException($"--ratios: '{part}' is not a ratio in [0, 1].");
-            values.Add(ratio);
-        }
-        if (values.Count == 0)
-            throw new UsageException("--ratios: give at least one ratio.");
-        return [.. values.Distinct().Order()];
-    }
+    private static double[] ParseRatios(string text) =>
+        OptionLists.Parse<double>(text, "--ratios", "a ratio in [0, 1]", ratio => ratio >= 0 && ratio <= 1);
 
     private static string[] ParseModalities(string text)
     {
