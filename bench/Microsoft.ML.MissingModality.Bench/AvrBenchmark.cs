@@ -32,7 +32,7 @@ internal static class AvrBenchmark
         var mm = context.MissingModality();
         var prep = mm.FeaturizeQuestion().Append(mm.MapAnswerToLabel()).Fit(train);
         // The peak so far after each stage (the high-water mark only grows): where the memory goes.
-        var peaks = new List<string> { $"data written and read: {PeakRssBytes() / 1e9:F2} GB" };
+        var peaks = new List<string> { $"data written and read: {MemorySampler.HighWaterMarkBytes() / 1e9:F2} GB" };
         var rows = new List<object>();
         ITransformer? model = null;
         foreach (int batch in batchSizes)
@@ -41,15 +41,15 @@ internal static class AvrBenchmark
             var rmm = mm.RmmGenerator(new RmmGeneratorOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = rmmSteps.Tick })
                 .Fit(prep.Transform(train));
             var recalled = rmm.Transform(prep.Transform(train));
-            peaks.Add($"batch {batch}, RMM trained: {PeakRssBytes() / 1e9:F2} GB");
+            peaks.Add($"batch {batch}, RMM trained: {MemorySampler.HighWaterMarkBytes() / 1e9:F2} GB");
             var aveSteps = new StepClock();
             var avr = mm.AvrDiffusion(new AvrDiffusionOptions { Epochs = 1, BatchSize = batch, StartStep = startStep, Seed = 1, StepProgress = aveSteps.Tick }).Fit(recalled);
-            peaks.Add($"batch {batch}, AVR trained: {PeakRssBytes() / 1e9:F2} GB");
+            peaks.Add($"batch {batch}, AVR trained: {MemorySampler.HighWaterMarkBytes() / 1e9:F2} GB");
             var answerSteps = new StepClock();
             var answerer = mm.AvqaTrainer(new AvqaTrainerOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = answerSteps.Tick })
                 .Fit(avr.Transform(recalled));
             model = prep.Append(rmm).Append(avr).Append(answerer);
-            peaks.Add($"batch {batch}, answerer trained: {PeakRssBytes() / 1e9:F2} GB");
+            peaks.Add($"batch {batch}, answerer trained: {MemorySampler.HighWaterMarkBytes() / 1e9:F2} GB");
             var row = new
             {
                 batch,
@@ -87,7 +87,7 @@ internal static class AvrBenchmark
             defaults = $"RMM 75 slots; AVR width 64, 2 blocks, T = 10, S = {startStep} ({(startStep == 0 ? 10 : startStep)} reverse steps per pair), DDPM; AVST hidden 512",
             rows,
             audioMissingQuestionSeconds = Math.Round(latencies[latencies.Count / 2], 4),
-            peakRssGb = Math.Round(PeakRssBytes() / 1e9, 2),
+            peakRssGb = Math.Round(MemorySampler.HighWaterMarkBytes() / 1e9, 2),
             peakRssAfter = peaks,
             threads = Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "default",
             machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
@@ -97,12 +97,6 @@ internal static class AvrBenchmark
         File.WriteAllText(resultsPath, json);
         Console.WriteLine(json);
         Directory.Delete(workDirectory, recursive: true);
-    }
-
-    private static long PeakRssBytes()
-    {
-        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
-        return line is null ? 0 : long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
     // Seconds between step reports; the first step of an epoch also pays reading and warm-up, so it is left out.

@@ -5,6 +5,7 @@ using Microsoft.ML.MissingModality.Bench;
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--enhance-sweep S1,S1-ddim-keep,S10-keep-c4] [--recalled-weight 1] [--batch-size 64] [--results FILE]  (a recaller NAME+avr[-S1][-T10][-ddim][-v][-keep][-c4] adds the AVR diffusion; joint[-paper][-stop][-stopavr][-lr0.001][-w0.1][-noavr] trains all three at once for --epochs)
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- datapath [--videos 64] [--batch-size 64] [--rounds 4] [--work DIR] [--results FILE]
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
 string? Value(string name, string? fallback)
@@ -35,6 +36,14 @@ switch (benchmark)
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-training"))!,
             resultsPath: Value("--results", Path.Combine("bench", "results", "training.json"))!);
         return 0;
+    case "datapath":
+        DataPathBenchmark.Run(
+            videos: int.Parse(Value("--videos", "64")!),
+            batchSize: int.Parse(Value("--batch-size", "64")!),
+            rounds: int.Parse(Value("--rounds", "4")!),
+            workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-datapath"))!,
+            resultsPath: Value("--results", Path.Combine("bench", "results", "datapath.json"))!);
+        return 0;
     case "avr":
         AvrBenchmark.Run(
             videos: int.Parse(Value("--videos", "64")!),
@@ -60,5 +69,6 @@ switch (benchmark)
         Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench scoring [--repeats R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench training [--videos N] [--epochs E] [--device auto|cpu|cuda] [--work DIR] [--results FILE]");
+        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench datapath [--videos N] [--batch-size B] [--rounds R] [--work DIR] [--results FILE]");
         return 2;
 }

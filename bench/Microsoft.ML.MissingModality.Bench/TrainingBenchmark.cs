@@ -20,6 +20,7 @@ internal static class TrainingBenchmark
         var preset = new SyntheticPreset("bench", FeatureShape.MusicAvqa, [new("train", videos, videos * 5)]);
         new SyntheticGenerator(preset, seed: 1).Generate(data);
 
+        using var memory = new MemorySampler(TimeSpan.FromSeconds(1));
         var context = new MLContext(seed: 1);
         if (device != "cpu") { context.GpuDeviceId = 0; context.FallbackToCpu = device == "auto"; }
         var train = context.Data.LoadFromAvqaDataset(data, "train");
@@ -36,6 +37,7 @@ internal static class TrainingBenchmark
                 Console.WriteLine(report);
             },
         }).Fit(prepared);
+        memory.Sample();
         int questions = videos * 5;
         // The first epoch pays JIT and allocator warm-up: report the best epoch and the median of the others.
         double best = epochSeconds.Min();
@@ -52,12 +54,14 @@ internal static class TrainingBenchmark
             bestQuestionsPerSecond = Math.Round(questions / best, 1),
             medianQuestionsPerSecond = Math.Round(questions / median, 1),
             totalSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            peakRssGb = Math.Round(memory.PeakRssBytes / 1e9, 2),
+            peakManagedGb = Math.Round(memory.PeakManagedBytes / 1e9, 2),
             machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
         File.WriteAllText(resultsPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"{questions} questions at MUSIC-AVQA shape: best epoch {best:F1} s = {questions / best:F1} questions/s, " +
-            $"median of epochs 2+ {median:F1} s = {questions / median:F1} questions/s; written to {resultsPath}");
+            $"median of epochs 2+ {median:F1} s = {questions / median:F1} questions/s; peak RSS {memory.PeakRssBytes / 1e9:F2} GB; written to {resultsPath}");
         Directory.Delete(workDirectory, recursive: true);
     }
 }

@@ -32,6 +32,7 @@ public static class TrainCommand
         var stepEpochs = new Option<int>("--lr-step-epochs") { Description = "Multiply the learning rate by 0.1 every this many epochs.", DefaultValueFactory = _ => defaults.LearningRateStepEpochs }.AtLeast(1);
         var hidden = new Option<int>("--hidden-size") { Description = "Width of the hidden features.", DefaultValueFactory = _ => defaults.HiddenSize }.AtLeast(4);
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy." }.AtLeast(1);
+        var prefetch = new Option<int>("--prefetch") { Description = "Batches read ahead on another thread while the network trains (each costs one batch of memory); 0 reads on the training thread.", DefaultValueFactory = _ => defaults.PrefetchBatches }.AtLeast(0);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing model file." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder for a checkpoint after every epoch; running the same command again resumes from the last one (same final model as an uninterrupted run)." };
         var recall = new Option<string>("--recall") { Description = "Recaller before the answerer: zero (AVST alone), mean, nearest, linear, or rmm (the paper's generator).", DefaultValueFactory = _ => "rmm" };
@@ -51,7 +52,7 @@ public static class TrainCommand
         jointPreset.AcceptOnlyFromAmong("avst", "paper");
         var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
         {
-            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, checkpoint, overwrite,
+            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, checkpoint, prefetch, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -82,6 +83,7 @@ public static class TrainCommand
                 EarlyStoppingPatience = parse.GetValue(patience),
                 Seed = parse.GetValue(seed),
                 CheckpointDirectory = parse.GetValue(checkpoint),
+                PrefetchBatches = parse.GetValue(prefetch),
                 Progress = report =>
                 {
                     bar.Clear();
@@ -104,6 +106,7 @@ public static class TrainCommand
                 Addressing = parse.GetRequiredValue(addressing) == "cosine" ? SlotAddressing.Cosine : SlotAddressing.ScaledDot,
                 Seed = parse.GetValue(seed),
                 CheckpointDirectory = parse.GetValue(checkpoint),
+                PrefetchBatches = parse.GetValue(prefetch),
                 Progress = report => { context.Error.WriteLine("  rmm " + report); history.Add("rmm", report); },
             };
             var enhancer = parse.GetRequiredValue(enhance) == "none" ? null : new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions
@@ -112,6 +115,7 @@ public static class TrainCommand
                 StartStep = parse.GetValue(startStep),
                 Seed = parse.GetValue(seed),
                 CheckpointDirectory = parse.GetValue(checkpoint),
+                PrefetchBatches = parse.GetValue(prefetch),
                 Progress = report => { context.Error.WriteLine("  avr " + report); history.Add("avr", report); },
             };
             ITransformer model;
@@ -126,6 +130,7 @@ public static class TrainCommand
                 jointOptions.EarlyStoppingPatience = options.EarlyStoppingPatience;
                 jointOptions.Seed = options.Seed;
                 jointOptions.CheckpointDirectory = options.CheckpointDirectory;
+                jointOptions.PrefetchBatches = options.PrefetchBatches;
                 jointOptions.Progress = options.Progress;
                 jointOptions.StepProgress = options.StepProgress;
                 if (parse.GetResult(batchSize) is { Implicit: false })

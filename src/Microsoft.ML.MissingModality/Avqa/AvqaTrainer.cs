@@ -49,9 +49,10 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
         var (binding, config, network) = (prepared.Binding, prepared.Network.Config, prepared.Network);
         CheckValidationSet(validationSet => binding.CheckCompatible(validationSet.Schema));
         var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null,
-            skipUnknownAnswers: true, _options.VideoIdColumnName);
+            skipUnknownAnswers: true, _options.VideoIdColumnName) { PrefetchBatches = _options.PrefetchBatches };
         var validation = _options.ValidationSet is null ? null
-            : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
+            : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false)
+                { PrefetchBatches = _options.PrefetchBatches, BatchPool = train.BatchPool };
         Info($"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {prepared.Answers.Length} answers" +
             (binding.HasEnhanced ? ", Eq. 8 with the AVR diffusion's enhanced pairs." : binding.HasRecalled ? $", Eq. 8 with recalled '{binding.RecalledAudioColumn}' and '{binding.RecalledVisualColumn}'." : "."));
         using (var objective = CreateObjective(prepared, seed))

@@ -72,7 +72,7 @@ public sealed class LinearRecallEstimator : IEstimator<LinearRecallTransformer>
         var x = new List<float>();
         var y = new List<float>();
         long row = 0;
-        using var cursor = input.GetRowCursor([inputColumn, targetColumn]);
+        using var cursor = Internal.SerialCursor.Open(input, [inputColumn, targetColumn]);
         var getX = cursor.GetGetter<VBuffer<float>>(inputColumn);
         var getY = cursor.GetGetter<VBuffer<float>>(targetColumn);
         VBuffer<float> bx = default, by = default;

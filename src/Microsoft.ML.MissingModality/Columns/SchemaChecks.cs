@@ -31,11 +31,8 @@ internal static class SchemaChecks
     /// <summary>Throws naming the column and row when a value is NaN or infinite.</summary>
     public static void AllFinite(ReadOnlySpan<float> values, string columnName, long row)
     {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-                throw new InvalidDataException(
-                    $"Column '{columnName}', row {row}: element {i} is {values[i]}; features must be finite numbers.");
-        }
+        int i = Data.ParquetTables.IndexOfNonFinite(values);
+        if (i >= 0)
+            throw new InvalidDataException($"Column '{columnName}', row {row}: element {i} is {values[i]}; features must be finite numbers.");
     }
 }

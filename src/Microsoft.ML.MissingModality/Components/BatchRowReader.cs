@@ -137,6 +137,12 @@ internal sealed class BatchRowReader
             destination.Clear();
             return;
         }
+        if (getter.Target is Data.IFeatureRowSource reader && reader.Length == destination.Length)
+        {
+            // The dataset reader's own getter, passed through unchanged: one copy, values already checked when decoded.
+            reader.CopyCurrent(destination);
+            return;
+        }
         getter(ref _floats);
         if (_floats.Length != destination.Length)
             throw new InvalidDataException($"Column '{column}', row {_row.Position}: {_floats.Length} values, expected {destination.Length}.");

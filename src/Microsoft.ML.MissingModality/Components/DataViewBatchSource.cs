@@ -6,7 +6,8 @@ namespace Microsoft.ML.MissingModality.Components;
 /// Batches of an IDataView for the training loop: one cursor per pass, shuffled per epoch when the view supports
 /// it. With a label column, rows whose answer is not in the label dictionary are skipped for training (they cannot
 /// be learned) or kept with label -1 for validation (they count as wrong). With <c>completeRowsOnly</c>, rows missing
-/// a modality are skipped (a recaller learns only from rows that have both).
+/// a modality are skipped (a recaller learns only from rows that have both). The batches are allocated once and
+/// reused for every pass; with <see cref="PrefetchBatches"/> above 0 they are filled on another thread ahead of use.
 /// </summary>
 internal sealed class DataViewBatchSource : IBatchSource
 {
@@ -18,6 +19,7 @@ internal sealed class DataViewBatchSource : IBatchSource
     private readonly int? _shuffleSeed;
     private readonly bool _skipUnknownAnswers;
     private readonly string? _videoIdColumn;
+    private TrainingBatchPool? _pool;
 
     public DataViewBatchSource(IDataView data, FeatureBinding binding, string? labelColumn, int batchSize, int? shuffleSeed,
         bool skipUnknownAnswers, string? videoIdColumn = null, bool completeRowsOnly = false)
@@ -32,19 +34,49 @@ internal sealed class DataViewBatchSource : IBatchSource
         _shuffleSeed = shuffleSeed;
     }
 
+    /// <summary>Batches filled ahead on another thread (each one batch of memory); 0 fills them on the caller's thread.</summary>
+    public int PrefetchBatches { get; init; }
+
+    /// <summary>
+    /// Where each pass borrows its batches: give a training source and its validation source the same pool, so that
+    /// they share one set (same binding and batch size). Unset: a pool of this source's own.
+    /// </summary>
+    public TrainingBatchPool BatchPool { get => _pool ??= NewBatchPool(); init => _pool = value; }
+
+    private TrainingBatchPool NewBatchPool() => new(() => new TrainingBatch(_batchSize, _binding.AudioLength, _binding.VisualLength,
+        _binding.QuestionLength, _binding.QuestionIsTokens, _binding.HasRecalled, _binding.HasEnhanced));
+
     /// <summary>Rows skipped in the last pass: an answer not in the label dictionary, or (complete rows only) a missing modality.</summary>
     public long SkippedRows { get; private set; }
 
     public IEnumerable<TrainingBatch> ReadEpoch(int epoch)
     {
-        var batch = new TrainingBatch(_batchSize, _binding.AudioLength, _binding.VisualLength, _binding.QuestionLength, _binding.QuestionIsTokens, _binding.HasRecalled, _binding.HasEnhanced);
+        var pool = BatchPool;
+        var batches = pool.Rent(PrefetchBatches + 1);
+        try
+        {
+            var pass = PrefetchBatches == 0 ? Fill(epoch, () => batches[0]) : BatchPrefetch.Ahead(batches, rent => Fill(epoch, rent));
+            foreach (var batch in pass)
+                yield return batch;
+        }
+        finally
+        {
+            pool.Return(batches);
+        }
+    }
+
+    // One pass: each yielded batch is filled in a batch from rent(), and a new one is rented after each yield.
+    private IEnumerable<TrainingBatch> Fill(int epoch, Func<TrainingBatch> rent)
+    {
         var random = _shuffleSeed is int seed && _data.CanShuffle ? new Random(unchecked(seed * 7919 + epoch)) : null;
         SkippedRows = 0;
-        using var cursor = _data.GetRowCursor(BatchRowReader.Needed(_data.Schema, _binding, _labelColumn, _videoIdColumn), random);
+        using var cursor = Internal.SerialCursor.Open(_data, BatchRowReader.Needed(_data.Schema, _binding, _labelColumn, _videoIdColumn), random);
         var reader = new BatchRowReader(cursor, _binding, _labelColumn, _videoIdColumn);
+        TrainingBatch? batch = null;
         int slot = 0;
         while (cursor.MoveNext())
         {
+            batch ??= rent();
             bool known = reader.Fill(batch, slot);
             if ((!known && _skipUnknownAnswers) || (_completeRowsOnly && (batch.AudioMissing[slot] || batch.VisualMissing[slot])))
             {
@@ -55,12 +87,13 @@ internal sealed class DataViewBatchSource : IBatchSource
             {
                 batch.Count = slot;
                 yield return batch;
+                batch = null;
                 slot = 0;
             }
         }
         if (slot > 0)
         {
-            batch.Count = slot;
+            batch!.Count = slot;
             yield return batch;
         }
     }

@@ -42,12 +42,15 @@ public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer
     /// The batch sources of a component that learns from rows with both modalities (the recallers, the diffusion):
     /// the training rows shuffled by the options, the validation set's in order; rows missing a modality are skipped.
     /// </summary>
-    private protected (DataViewBatchSource Train, DataViewBatchSource? Validation) CompleteRowSources(IDataView input, FeatureBinding binding, int seed) =>
-        (new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
-            skipUnknownAnswers: false, completeRowsOnly: true),
-         _options.ValidationSet is null ? null
+    private protected (DataViewBatchSource Train, DataViewBatchSource? Validation) CompleteRowSources(IDataView input, FeatureBinding binding, int seed)
+    {
+        var train = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
+            skipUnknownAnswers: false, completeRowsOnly: true) { PrefetchBatches = _options.PrefetchBatches };
+        var validation = _options.ValidationSet is null ? null
             : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
-                skipUnknownAnswers: false, completeRowsOnly: true));
+                skipUnknownAnswers: false, completeRowsOnly: true) { PrefetchBatches = _options.PrefetchBatches, BatchPool = train.BatchPool };
+        return (train, validation);
+    }
 
     /// <summary>
     /// Runs a check of the validation set's schema; a failure says it is the validation set that does not fit, and how

@@ -17,6 +17,8 @@ public sealed class AvqaReaderOptions
 
     /// <summary>
     /// Bytes of decoded video row groups each cursor keeps (least recently used evicted first; at least one group).
+    /// A finished cursor hands its groups to the next cursor of the same view, so a dataset that fits is decoded once
+    /// for every epoch, and cursors opened one after another stay within this budget together.
     /// </summary>
     /// <value>Default 512 MiB: about 16 row groups of 8 MUSIC-AVQA videos, more than one questions row group touches.</value>
     public long VideoCacheBytes { get; set; } = 512L << 20;

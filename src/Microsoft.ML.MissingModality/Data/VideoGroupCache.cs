@@ -2,14 +2,16 @@ namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
 /// A least-recently-used cache of decoded video row groups, bounded in bytes (always at least the group in use).
-/// Evicted groups' buffers are recycled for the next load, so a long pass allocates nothing once warm.
+/// Evicted groups' buffers are recycled for the next load, so a long pass allocates nothing once warm; with a
+/// <see cref="VideoGroupPool"/>, the groups of earlier cursors are reused first and this cursor's are handed back by
+/// <see cref="ReturnAll"/>.
 /// </summary>
-internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool visual, long maxBytes)
+internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool visual, long maxBytes, VideoGroupPool? pool = null)
 {
     private readonly LinkedList<DecodedVideoGroup> _lru = new(); // first = most recently used
     private readonly Dictionary<int, LinkedListNode<DecodedVideoGroup>> _byGroup = [];
 
-    /// <summary>Row groups decoded so far.</summary>
+    /// <summary>Row groups decoded so far (a group reused from the pool is not decoded).</summary>
     public int Loads { get; private set; }
 
     /// <summary>Bytes of the decoded groups now held.</summary>
@@ -33,30 +35,40 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
             }
             return node.Value;
         }
-        DecodedVideoGroup target;
-        long held = Bytes;
-        if (_lru.Count > 0 && held + _lru.First!.Value.Bytes > maxBytes)
+        // Make room for a group about as large as the last one; the least recently used group's buffers are refilled.
+        DecodedVideoGroup? recycled = null;
+        long incoming = _lru.First?.Value.Bytes ?? 0;
+        while (_lru.Count > 0 && Bytes + incoming > maxBytes)
         {
-            // Recycle the least recently used group's buffers (the new group will be about as large).
-            var last = _lru.Last!;
+            var last = _lru.Last!.Value;
             _lru.RemoveLast();
-            _byGroup.Remove(last.Value.Group);
-            target = last.Value;
-            while (_lru.Count > 0 && Bytes + target.Bytes > maxBytes)
-            {
-                _byGroup.Remove(_lru.Last!.Value.Group);
-                _lru.RemoveLast();
-            }
+            _byGroup.Remove(last.Group);
+            recycled ??= last;
         }
-        else
+        var target = pool?.TakeDecoded(group, audio, visual);
+        if (target is null)
         {
-            target = new DecodedVideoGroup();
+            target = recycled ?? pool?.TakeAny() ?? new DecodedVideoGroup();
+            if (ReferenceEquals(target, recycled))
+                recycled = null;
+            reader.Load(group, audio, visual, target);
+            Loads++;
         }
-        reader.Load(group, audio, visual, target);
-        Loads++;
+        if (recycled is not null)
+            pool?.Return(recycled); // still decoded: a later cursor may want it
         node = _lru.AddFirst(target);
         _byGroup[group] = node;
         PeakBytes = Math.Max(PeakBytes, Bytes);
         return target;
+    }
+
+    /// <summary>Hands every held group to the pool (when there is one); the cache is empty afterwards.</summary>
+    public void ReturnAll()
+    {
+        if (pool is not null)
+            foreach (var group in _lru)
+                pool.Return(group);
+        _lru.Clear();
+        _byGroup.Clear();
     }
 }

@@ -9,13 +9,20 @@ internal sealed class VideoTableReader : IDisposable
 {
     private readonly ParquetTableFile _file;
     private readonly FeatureShape _shape;
-    private int[] _defs = [], _reps = []; // level scratch, shared by all groups: only needed while decoding
+    private readonly LevelScratch _levels;
 
-    public VideoTableReader(string path, FeatureShape shape)
+    /// <param name="path">The videos table.</param>
+    /// <param name="shape">The dataset's feature shape.</param>
+    /// <param name="levels">Level scratch to decode with (an earlier reader's, see <see cref="Levels"/>), or null for a new one.</param>
+    public VideoTableReader(string path, FeatureShape shape, LevelScratch? levels = null)
     {
         _file = ParquetTableFile.Open(path, ParquetTables.VideosTable, shape);
         _shape = shape;
+        _levels = levels ?? new LevelScratch();
     }
+
+    /// <summary>The level scratch this reader decodes with, to hand on to the next reader once this one is disposed.</summary>
+    public LevelScratch Levels => _levels;
 
     public ParquetTableFile File => _file;
 
@@ -96,12 +103,8 @@ internal sealed class VideoTableReader : IDisposable
                 throw new InvalidDataException($"The column chunk holds {n} values, more than one row group may.");
             levels = (int)n;
             col.Ensure(levels, rows);
-            if (_defs.Length < levels)
-            {
-                _defs = GC.AllocateUninitializedArray<int>(levels);
-                _reps = GC.AllocateUninitializedArray<int>(levels);
-            }
-            reader.ReadRawAsync<float>(field, col.Values.AsMemory(0, levels), _defs.AsMemory(0, levels), _reps.AsMemory(0, levels), default)
+            _levels.Ensure(levels);
+            reader.ReadRawAsync<float>(field, col.Values.AsMemory(0, levels), _levels.Definitions.AsMemory(0, levels), _levels.Repetitions.AsMemory(0, levels), default)
                 .AsTask().GetAwaiter().GetResult();
         });
         OnColumnRead?.Invoke(column);
@@ -112,8 +115,8 @@ internal sealed class VideoTableReader : IDisposable
     /// <summary>Walks the repetition/definition levels: finds each row's vector and checks it.</summary>
     private void Split(int group, string column, int length, DecodedVideoGroup.ListColumn col, int rows, int levels, int maxDef, bool nullableElement)
     {
-        var defs = _defs.AsSpan(0, levels);
-        var reps = _reps.AsSpan(0, levels);
+        var defs = _levels.Definitions.AsSpan(0, levels);
+        var reps = _levels.Repetitions.AsSpan(0, levels);
         int pos = 0, value = 0;
         for (int r = 0; r < rows; r++)
         {

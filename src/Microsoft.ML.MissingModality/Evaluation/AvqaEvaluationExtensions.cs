@@ -38,7 +38,7 @@ public static class AvqaEvaluationExtensions
         var score = data.Schema.GetColumnOrNull(scoreColumnName);
         string[]? answerNames = score is { } s ? ScoreSlotNames(s) : null;
         var answers = answerNames is null ? null : new AnswerMetrics.Builder(answerNames, topK);
-        using var cursor = data.GetRowCursor(answers is null ? [label, predicted, type] : [label, predicted, type, score!.Value]);
+        using var cursor = MissingModality.Internal.SerialCursor.Open(data, answers is null ? [label, predicted, type] : [label, predicted, type, score!.Value]);
         var getLabel = TextOrKeyGetter.Create(cursor, label);
         var getPredicted = TextOrKeyGetter.Create(cursor, predicted);
         var getType = TextOrKeyGetter.Create(cursor, type);
@@ -94,7 +94,7 @@ public static class AvqaEvaluationExtensions
         }
         var missing = new[] { data.Schema.GetColumnOrNull(AvqaColumns.AudioMissing), data.Schema.GetColumnOrNull(AvqaColumns.VisualMissing) }
             .Where(c => c is { Type: BooleanDataViewType }).Select(c => c!.Value).ToArray();
-        using var cursor = data.GetRowCursor([.. columns, .. missing]);
+        using var cursor = MissingModality.Internal.SerialCursor.Open(data, [.. columns, .. missing]);
         var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
         var flags = missing.Select(c => cursor.GetGetter<bool>(c)).ToArray();
         var buffers = new VBuffer<float>[4];

@@ -65,7 +65,7 @@ public static class AvqaSplitExtensions
     private static long CountRows(IDataView data)
     {
         long rows = 0;
-        using var cursor = data.GetRowCursor([]);
+        using var cursor = MissingModality.Internal.SerialCursor.Open(data, []);
         while (cursor.MoveNext()) rows++;
         return rows;
     }

@@ -67,7 +67,8 @@ public sealed class JointTrainer : TorchEstimatorBase<TransformerChain<ITransfor
         // Training reads the real rows only: the recalled and enhanced features are computed in the graph.
         var rows = answerer.Binding with { RecalledAudioColumn = null, RecalledVisualColumn = null, EnhancedColumns = null };
         string label = _options.Answerer.LabelColumnName;
-        var train = new DataViewBatchSource(input, rows, label, _options.BatchSize, _options.Shuffle ? seed : null, skipUnknownAnswers: true, _options.Answerer.VideoIdColumnName);
+        var train = new DataViewBatchSource(input, rows, label, _options.BatchSize, _options.Shuffle ? seed : null, skipUnknownAnswers: true, _options.Answerer.VideoIdColumnName)
+            { PrefetchBatches = _options.PrefetchBatches };
         DataViewBatchSource? validation = null;
         CheckValidationSet(validationSet =>
         {
@@ -78,7 +79,8 @@ public sealed class JointTrainer : TorchEstimatorBase<TransformerChain<ITransfor
         });
         if (_options.ValidationSet is { } validationSet)
         {
-            validation = new DataViewBatchSource(validationSet, rows, label, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false);
+            validation = new DataViewBatchSource(validationSet, rows, label, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false)
+                { PrefetchBatches = _options.PrefetchBatches, BatchPool = train.BatchPool };
         }
 
         Info($"Training the RMM generator{(diffusion is null ? "" : ", the AVR diffusion")} and AVST jointly on {device}: " +

@@ -49,7 +49,7 @@ public sealed class RecallBaselineEstimator : IEstimator<RecallTransformer>
         };
         ((fitter as torch.nn.Module))?.to(device);
         var source = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
-            skipUnknownAnswers: false, _options.VideoIdColumnName, completeRowsOnly: true);
+            skipUnknownAnswers: false, _options.VideoIdColumnName, completeRowsOnly: true) { PrefetchBatches = 1 };
         foreach (var batch in source.ReadEpoch(epoch: 0))
         {
             using var scope = torch.NewDisposeScope();

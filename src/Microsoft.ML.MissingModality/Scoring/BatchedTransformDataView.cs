@@ -49,7 +49,7 @@ internal sealed class BatchedTransformDataView : IDataView
             foreach (string name in _scorerInputs)
                 sourceNeeded.Add(_source.Schema[name].Index);
         }
-        var cursor = _source.GetRowCursor(sourceNeeded.Select(i => _source.Schema[i]), rand);
+        var cursor = Internal.SerialCursor.Open(_source, sourceNeeded.Select(i => _source.Schema[i]), rand);
         return new Cursor(this, cursor, needed.Where(i => i < sourceCount).ToArray(), anyOutput ? _createScorer() : null);
     }
 

@@ -107,7 +107,8 @@ internal static class TrainingLoop
         return rows == 0 ? double.NaN : sum / rows;
     }
 
-    private static (double Loss, double Metric) RunEpoch(ITrainingObjective objective, optim.Optimizer optimizer, IBatchSource train,
+    /// <summary>One pass of training steps over <paramref name="train"/>: the loss and the metric averaged over the rows learned from.</summary>
+    internal static (double Loss, double Metric) RunEpoch(ITrainingObjective objective, optim.Optimizer optimizer, IBatchSource train,
         int epoch, Device device, Action<int, double>? onStep, CancellationToken cancellation)
     {
         objective.Network.train();

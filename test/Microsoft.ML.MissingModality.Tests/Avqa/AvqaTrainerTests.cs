@@ -48,6 +48,32 @@ public sealed class AvqaTrainerTests
     }
 
     [TestMethod]
+    public void Fit_PrefetchOnOrOff_SameLossesAndScores()
+    {
+        (List<double> Losses, float[] Scores) Train(int prefetch)
+        {
+            var context = new MLContext(seed: 1);
+            var data = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(64, seed: 1));
+            var prep = TinyAvqaData.Preprocessing(context).Fit(data);
+            var losses = new List<double>();
+            var model = context.MissingModality().AvqaTrainer(new AvqaTrainerOptions
+            {
+                Epochs = 3, BatchSize = 16, LearningRate = 1e-2, HiddenSize = 16, MaxQuestionTokens = 4, Seed = 3,
+                PrefetchBatches = prefetch, ValidationSet = prep.Transform(data), Progress = r => { losses.Add(r.TrainLoss); losses.Add(r.ValidationMetric ?? double.NaN); },
+            }).Fit(prep.Transform(data));
+            var scores = context.Data.CreateEnumerable<TinyAvqaData.Prediction>(model.Transform(prep.Transform(data)), reuseRowObject: false, ignoreMissingColumns: true).SelectMany(p => p.Score).ToArray();
+            return (losses, scores);
+        }
+
+        var serial = Train(0);
+        var prefetched = Train(2);
+
+        // Same rows, same order, same dropout draws: equal up to libtorch's threaded rounding.
+        FloatAssert.AreClose(serial.Losses.Select(l => (float)l).ToArray(), prefetched.Losses.Select(l => (float)l).ToArray());
+        FloatAssert.AreClose(serial.Scores, prefetched.Scores);
+    }
+
+    [TestMethod]
     public void Fit_ValidationSetWithEarlyStopping_KeepsBestEpochAndStops()
     {
         var context = new MLContext(seed: 1);
@@ -184,5 +210,6 @@ public sealed class AvqaTrainerTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => catalog.AvqaTrainer(new AvqaTrainerOptions { Epochs = 0 }));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => catalog.AvqaTrainer(new AvqaTrainerOptions { LearningRate = -1 }));
         Assert.ThrowsExactly<ArgumentException>(() => catalog.AvqaTrainer(new AvqaTrainerOptions { EarlyStoppingPatience = 2 }));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => catalog.AvqaTrainer(new AvqaTrainerOptions { PrefetchBatches = -1 }));
     }
 }

@@ -150,6 +150,60 @@ public sealed class AvqaDataViewTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void VideoCache_SecondCursorOfTheSameView_ReusesTheDecodedGroups()
+    {
+        string dir = TestDatasets.Write(Root, videos: 12, perVideo: 2);
+        var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train", new AvqaReaderOptions { Shuffle = true, Seed = 1 });
+
+        var first = DataViewReading.ReadAll(view);
+        var second = DataViewReading.ReadAll(view);
+
+        Assert.AreEqual(0, ((AvqaDataView)view).LastStatistics!.VideoGroupLoads, "all four groups came from the first cursor");
+        Assert.HasCount(first.Count, second);
+        foreach (var row in second)
+        {
+            int v = int.Parse(row.VideoId[1..]);
+            CollectionAssert.AreEqual(v % 3 == 1 ? new float[8] : TestDatasets.Audio(v), row.Audio);
+            CollectionAssert.AreEqual(v % 3 == 2 ? new float[24] : TestDatasets.Visual(v), row.Visual);
+        }
+    }
+
+    [TestMethod]
+    public void VideoCache_SecondCursorReadsOtherColumns_DecodesAgain()
+    {
+        string dir = TestDatasets.Write(Root, videos: 12, perVideo: 2);
+        var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train");
+        using (var audioOnly = view.GetRowCursor([view.Schema[AvqaColumns.Audio]]))
+            while (audioOnly.MoveNext()) { }
+
+        var rows = DataViewReading.ReadAll(view);
+
+        Assert.AreEqual(4, ((AvqaDataView)view).LastStatistics!.VideoGroupLoads);
+        foreach (var row in rows)
+        {
+            int v = int.Parse(row.VideoId[1..]);
+            CollectionAssert.AreEqual(v % 3 == 2 ? new float[24] : TestDatasets.Visual(v), row.Visual);
+        }
+    }
+
+    [TestMethod]
+    public void VideoCache_SmallBudgetOverManyCursors_StaysCorrectAndHoldsOneGroup()
+    {
+        string dir = TestDatasets.Write(Root, videos: 12, perVideo: 2);
+        var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train", new AvqaReaderOptions { Shuffle = true, Seed = 1, VideoCacheBytes = 500 });
+
+        for (int pass = 0; pass < 3; pass++)
+        {
+            foreach (var row in DataViewReading.ReadAll(view))
+            {
+                int v = int.Parse(row.VideoId[1..]);
+                CollectionAssert.AreEqual(v % 3 == 1 ? new float[8] : TestDatasets.Audio(v), row.Audio, $"pass {pass}");
+            }
+            Assert.AreEqual(1, ((AvqaDataView)view).LastStatistics!.PeakCachedGroups);
+        }
+    }
+
+    [TestMethod]
     public void LoadFromAvqaDataset_UnknownSplit_NamesManifestAndSplits()
     {
         string dir = TestDatasets.Write(Root, videos: 1, perVideo: 1);

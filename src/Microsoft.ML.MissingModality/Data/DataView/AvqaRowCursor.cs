@@ -19,6 +19,7 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     private readonly QuestionGroupReader _questions;
     private readonly VideoTableReader? _videos;
     private readonly VideoGroupCache? _cache;
+    private readonly VideoGroupPool? _pool;
     private readonly int[] _groupOrder;
     private int[] _rowOrder = [];
     private int _groupIndex = -1, _rowIndex, _row;
@@ -27,7 +28,7 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     private int _videoRow;
     private bool _disposed;
 
-    public AvqaRowCursor(AvqaDataView parent, AvqaSplitSource source, bool[] active, Random? order, long cacheBytes, AvqaReadStatistics stats)
+    public AvqaRowCursor(AvqaDataView parent, AvqaSplitSource source, bool[] active, Random? order, long cacheBytes, AvqaReadStatistics stats, VideoGroupPool? pool = null)
     {
         _parent = parent;
         _source = source;
@@ -49,8 +50,9 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
         {
             if (anyVideo)
             {
-                _videos = new VideoTableReader(source.VideosPath, source.Shape) { OnColumnRead = stats.ColumnRead };
-                _cache = new VideoGroupCache(_videos, audio, visual, cacheBytes);
+                _pool = pool;
+                _videos = new VideoTableReader(source.VideosPath, source.Shape, pool?.TakeScratch()) { OnColumnRead = stats.ColumnRead };
+                _cache = new VideoGroupCache(_videos, audio, visual, cacheBytes, pool);
             }
         }
         catch
@@ -131,19 +133,33 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     private ValueGetter<ReadOnlyMemory<char>> TextGetter(int c) => (ref ReadOnlyMemory<char> value) =>
         value = _questions.Column(c)[_row].AsMemory();
 
-    private ValueGetter<VBuffer<float>> VectorGetter(bool audio)
+    private ValueGetter<VBuffer<float>> VectorGetter(bool audio) =>
+        new FeatureGetter(this, audio, audio ? _source.Shape.AudioLength : _source.Shape.VisualLength).Get;
+
+    /// <summary>
+    /// A feature column's getter. A transform chain hands a column it passes through on as this very delegate, so the
+    /// library's batch filler recognises it (<see cref="IFeatureRowSource"/>) and copies the row once, straight into
+    /// its batch, instead of into a VBuffer and then into the batch.
+    /// </summary>
+    private sealed class FeatureGetter(AvqaRowCursor cursor, bool audio, int length) : IFeatureRowSource
     {
-        int length = audio ? _source.Shape.AudioLength : _source.Shape.VisualLength;
-        return (ref VBuffer<float> value) =>
+        public int Length => length;
+
+        public void Get(ref VBuffer<float> value)
         {
-            var column = audio ? _video!.Audio : _video!.Visual;
             var editor = VBufferEditor.Create(ref value, length);
-            if (column.IsMissing(_videoRow))
-                editor.Values.Clear();
-            else
-                column.Row(_videoRow, length).CopyTo(editor.Values);
+            CopyCurrent(editor.Values);
             value = editor.Commit();
-        };
+        }
+
+        public void CopyCurrent(Span<float> destination)
+        {
+            var column = audio ? cursor._video!.Audio : cursor._video!.Visual;
+            if (column.IsMissing(cursor._videoRow))
+                destination.Clear();
+            else
+                column.Row(cursor._videoRow, length).CopyTo(destination);
+        }
     }
 
     private ValueGetter<bool> MissingGetter(bool audio) => (ref bool value) =>
@@ -158,6 +174,12 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
         {
             _questions.Dispose();
             _videos?.Dispose();
+            // The cache holds only completely decoded groups (a failed load never enters it), so even a failed cursor's are sound.
+            if (_videos is not null && _pool is not null)
+            {
+                _cache!.ReturnAll();
+                _pool.ReturnScratch(_videos.Levels);
+            }
         }
         base.Dispose(disposing);
     }

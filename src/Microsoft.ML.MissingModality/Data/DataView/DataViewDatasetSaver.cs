@@ -34,7 +34,7 @@ internal static class DataViewDatasetSaver
         if (visualMissingColumn is { } vm)
             needed.Add(vm);
 
-        using var cursor = data.GetRowCursor(needed);
+        using var cursor = Internal.SerialCursor.Open(data, needed);
         var text = textColumns.Select(c => cursor.GetGetter<ReadOnlyMemory<char>>(c)).ToArray();
         var audioGetter = cursor.GetGetter<VBuffer<float>>(audioColumn);
         var visualGetter = cursor.GetGetter<VBuffer<float>>(visualColumn);

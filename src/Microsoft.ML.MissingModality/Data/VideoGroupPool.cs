@@ -1,0 +1,92 @@
+namespace Microsoft.ML.MissingModality.Data;
+
+/// <summary>
+/// What the finished cursors of one data view hand on to the next: their decoded video row groups and their level
+/// scratch. A group still decoded with the columns the next cursor reads is reused as it is (a dataset that fits the
+/// cache is read and decoded once, not once per epoch); any other buffer is refilled instead of allocated. A cursor
+/// takes from the pool before it allocates, so cursors run one after another hold one cache budget between them, for
+/// one pass or a hundred.
+/// </summary>
+internal sealed class VideoGroupPool
+{
+    private readonly object _gate = new();
+    private readonly List<DecodedVideoGroup> _groups = [];
+    private LevelScratch? _scratch;
+
+    /// <summary>Decoded groups waiting for a cursor.</summary>
+    public int Count
+    {
+        get { lock (_gate) return _groups.Count; }
+    }
+
+    /// <summary>The group <paramref name="group"/> decoded with exactly these columns, or null.</summary>
+    public DecodedVideoGroup? TakeDecoded(int group, bool audio, bool visual)
+    {
+        lock (_gate)
+        {
+            int i = _groups.FindIndex(g => g.Group == group && g.Audio.Loaded == audio && g.Visual.Loaded == visual);
+            return i < 0 ? null : TakeAt(i);
+        }
+    }
+
+    /// <summary>Any pooled group's buffers to decode into (the largest, so that it need not grow), or null.</summary>
+    public DecodedVideoGroup? TakeAny()
+    {
+        lock (_gate)
+        {
+            if (_groups.Count == 0)
+                return null;
+            int largest = 0;
+            for (int i = 1; i < _groups.Count; i++)
+                if (_groups[i].Bytes > _groups[largest].Bytes)
+                    largest = i;
+            return TakeAt(largest);
+        }
+    }
+
+    public void Return(DecodedVideoGroup group)
+    {
+        lock (_gate)
+            _groups.Add(group);
+    }
+
+    /// <summary>The level scratch of an earlier reader, or a new one.</summary>
+    public LevelScratch TakeScratch()
+    {
+        lock (_gate)
+        {
+            var scratch = _scratch ?? new LevelScratch();
+            _scratch = null;
+            return scratch;
+        }
+    }
+
+    public void ReturnScratch(LevelScratch scratch)
+    {
+        lock (_gate)
+            _scratch = scratch;
+    }
+
+    private DecodedVideoGroup TakeAt(int i)
+    {
+        var group = _groups[i];
+        _groups[i] = _groups[^1];
+        _groups.RemoveAt(_groups.Count - 1);
+        return group;
+    }
+}
+
+/// <summary>Definition and repetition levels of one column chunk: only needed while it is decoded, so one pair serves every group.</summary>
+internal sealed class LevelScratch
+{
+    public int[] Definitions { get; private set; } = [];
+    public int[] Repetitions { get; private set; } = [];
+
+    public void Ensure(int levels)
+    {
+        if (Definitions.Length >= levels)
+            return;
+        Definitions = GC.AllocateUninitializedArray<int>(levels);
+        Repetitions = GC.AllocateUninitializedArray<int>(levels);
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Components;
+using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Tests.Data;
+using Microsoft.ML.MissingModality.Tests.Support;
+using Microsoft.ML.MissingModality.Training;
+
+namespace Microsoft.ML.MissingModality.Tests.Avqa;
+
+/// <summary>Passes over a Parquet dataset: serial and prefetched fills agree, and batches are allocated once.</summary>
+[TestClass]
+public sealed class DataViewBatchSourcePassTests : TempDirectoryTest
+{
+    private (IDataView Data, FeatureBinding Binding) Dataset(int videos = 12)
+    {
+        string dir = TestDatasets.Write(Root, videos, perVideo: 3);
+        var context = new MLContext(seed: 1);
+        var raw = context.Data.LoadFromAvqaDataset(dir, "train");
+        var data = context.MissingModality().FeaturizeQuestion().Append(context.MissingModality().MapAnswerToLabel()).Fit(raw).Transform(raw);
+        return (data, FeatureBinding.FromSchema(data.Schema, new AvqaTrainerOptions().ColumnNames));
+    }
+
+    // Every value a pass hands over, batch by batch.
+    private static List<float[]> Read(DataViewBatchSource source, int epoch) =>
+        source.ReadEpoch(epoch).Select(b => b.Audio.Take(b.Count * b.AudioLength)
+            .Concat(b.Visual.Take(b.Count * b.VisualLength))
+            .Concat(b.Labels.Take(b.Count).Select(l => (float)l))
+            .Concat(b.AudioMissing.Take(b.Count).Select(m => m ? 1f : 0f))
+            .Concat(b.Tokens!.Take(b.Count * b.QuestionLength).Select(t => (float)t)).ToArray()).ToList();
+
+    [TestMethod]
+    public void ReadEpoch_PrefetchedOrSerial_SameBatchesInSameOrder()
+    {
+        var (data, binding) = Dataset();
+        DataViewBatchSource Source(int prefetch) => new(data, binding, "Label", batchSize: 5, shuffleSeed: 7, skipUnknownAnswers: true) { PrefetchBatches = prefetch };
+
+        for (int epoch = 1; epoch <= 2; epoch++)
+        {
+            var serial = Read(Source(0), epoch);
+            var prefetched = Read(Source(2), epoch);
+            Assert.HasCount(serial.Count, prefetched);
+            for (int b = 0; b < serial.Count; b++)
+                CollectionAssert.AreEqual(serial[b], prefetched[b], $"epoch {epoch}, batch {b}");
+        }
+    }
+
+    [TestMethod]
+    public void ReadEpoch_MissingModality_ZerosAndFlagFromTheReadersDirectCopy()
+    {
+        var (data, binding) = Dataset(videos: 3);
+        var batch = new DataViewBatchSource(data, binding, "Label", batchSize: 9, shuffleSeed: null, skipUnknownAnswers: true).ReadEpoch(0).Single();
+
+        // Video 1 (rows 3-5) has no audio, video 2 (rows 6-8) no picture.
+        for (int row = 0; row < 9; row++)
+        {
+            int video = row / 3;
+            var audio = batch.Audio.AsSpan(row * batch.AudioLength, batch.AudioLength).ToArray();
+            var visual = batch.Visual.AsSpan(row * batch.VisualLength, batch.VisualLength).ToArray();
+            CollectionAssert.AreEqual(video == 1 ? new float[8] : TestDatasets.Audio(video), audio, $"row {row}");
+            CollectionAssert.AreEqual(video == 2 ? new float[24] : TestDatasets.Visual(video), visual, $"row {row}");
+            Assert.AreEqual(video == 1, batch.AudioMissing[row]);
+            Assert.AreEqual(video == 2, batch.VisualMissing[row]);
+        }
+    }
+
+    [TestMethod]
+    public void ReadEpoch_TrainingAndValidationPasses_ShareTwoBatchesForAllEpochs()
+    {
+        var (data, binding) = Dataset();
+        var train = new DataViewBatchSource(data, binding, "Label", batchSize: 5, shuffleSeed: 7, skipUnknownAnswers: true) { PrefetchBatches = 1 };
+        var validation = new DataViewBatchSource(data, binding, "Label", batchSize: 5, shuffleSeed: null, skipUnknownAnswers: false)
+        {
+            PrefetchBatches = 1, BatchPool = train.BatchPool,
+        };
+        var seen = new HashSet<TrainingBatch>();
+
+        for (int epoch = 1; epoch <= 3; epoch++)
+        {
+            seen.UnionWith(train.ReadEpoch(epoch));
+            seen.UnionWith(validation.ReadEpoch(0));
+        }
+
+        Assert.AreEqual(2, train.BatchPool.Allocated);
+        Assert.HasCount(2, seen);
+    }
+
+    [TestMethod]
+    public void ReadEpoch_PrefetchedNaN_ThrowsTheLocatedErrorOnTheTrainingThread()
+    {
+        var context = new MLContext(seed: 1);
+        var rows = TinyAvqaData.Rows(20, seed: 1);
+        rows[13].Visual[2] = float.NaN;
+        var raw = context.Data.LoadFromEnumerable(rows);
+        var data = TinyAvqaData.Preprocessing(context).Fit(raw).Transform(raw);
+        var binding = FeatureBinding.FromSchema(data.Schema, new AvqaTrainerOptions { MaxQuestionTokens = 4 }.ColumnNames);
+        var source = new DataViewBatchSource(data, binding, "Label", batchSize: 4, shuffleSeed: null, skipUnknownAnswers: true) { PrefetchBatches = 1 };
+        int batches = 0;
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() =>
+        {
+            foreach (var _ in source.ReadEpoch(0))
+                batches++;
+        });
+
+        StringAssert.Contains(e.Message, "Visual");
+        StringAssert.Contains(e.Message, "row 13");
+        Assert.AreEqual(3, batches, "the three batches before the bad row were handed over");
+    }
+}
