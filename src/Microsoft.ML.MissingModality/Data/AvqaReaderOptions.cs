@@ -17,8 +17,9 @@ public sealed class AvqaReaderOptions
 
     /// <summary>
     /// Bytes of decoded video row groups each cursor keeps (least recently used evicted first; at least one group).
-    /// A finished cursor hands its groups to the next cursor of the same view, so a dataset that fits is decoded once
-    /// for every epoch, and cursors opened one after another stay within this budget together.
+    /// A finished cursor hands its groups on to the next cursor (of any view: the validation pass reuses the training
+    /// pass's buffers), so a dataset that fits is decoded once for every epoch, and cursors opened one after another
+    /// stay within this budget together; up to this much stays allocated for the next reader of the process.
     /// </summary>
     /// <value>Default 512 MiB: about 16 row groups of 8 MUSIC-AVQA videos, more than one questions row group touches.</value>
     public long VideoCacheBytes { get; set; } = 512L << 20;

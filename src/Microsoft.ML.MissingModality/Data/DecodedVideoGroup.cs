@@ -6,6 +6,9 @@ namespace Microsoft.ML.MissingModality.Data;
 /// </summary>
 internal sealed class DecodedVideoGroup
 {
+    /// <summary>The identity of the videos table this group was decoded from (a pooled group is reused only for the same file).</summary>
+    public string? Source { get; set; }
+
     public int Group { get; set; } = -1;
     public int Rows { get; set; }
     public ListColumn Audio { get; } = new();

@@ -19,6 +19,8 @@ internal sealed class ParquetTableFile : IDisposable
         Path = path;
         _stream = stream;
         Reader = reader;
+        var info = new FileInfo(path);
+        Identity = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{System.IO.Path.GetFullPath(path)}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
         _groupStarts = new long[reader.RowGroupCount + 1];
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
@@ -34,6 +36,9 @@ internal sealed class ParquetTableFile : IDisposable
     public const int MaxRowsPerGroup = 1 << 24;
 
     public string Path { get; }
+
+    /// <summary>The file as it was when opened (full path, length, last write): a file rewritten in place is another file.</summary>
+    public string Identity { get; }
 
     public ParquetReader Reader { get; }
 

@@ -45,7 +45,7 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
             _byGroup.Remove(last.Group);
             recycled ??= last;
         }
-        var target = pool?.TakeDecoded(group, audio, visual);
+        var target = pool?.TakeDecoded(reader.File.Identity, group, audio, visual);
         if (target is null)
         {
             target = recycled ?? pool?.TakeAny() ?? new DecodedVideoGroup();
@@ -55,7 +55,7 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
             Loads++;
         }
         if (recycled is not null)
-            pool?.Return(recycled); // still decoded: a later cursor may want it
+            pool?.Return(recycled, maxBytes); // still decoded: a later cursor may want it
         node = _lru.AddFirst(target);
         _byGroup[group] = node;
         PeakBytes = Math.Max(PeakBytes, Bytes);
@@ -67,7 +67,7 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
     {
         if (pool is not null)
             foreach (var group in _lru)
-                pool.Return(group);
+                pool.Return(group, maxBytes);
         _lru.Clear();
         _byGroup.Clear();
     }

@@ -1,14 +1,18 @@
 namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
-/// What the finished cursors of one data view hand on to the next: their decoded video row groups and their level
-/// scratch. A group still decoded with the columns the next cursor reads is reused as it is (a dataset that fits the
-/// cache is read and decoded once, not once per epoch); any other buffer is refilled instead of allocated. A cursor
-/// takes from the pool before it allocates, so cursors run one after another hold one cache budget between them, for
-/// one pass or a hundred.
+/// What finished cursors hand on to the next ones, process-wide: their decoded video row groups and their level
+/// scratch. A group still decoded from the same file with the columns the next cursor reads is reused as it is (a
+/// dataset that fits the cache is read and decoded once, not once per epoch); any other buffer is refilled instead of
+/// allocated, so the validation pass reuses the training pass's memory. Cursors take from the pool before they
+/// allocate, and the pool keeps no more than the largest cache budget handed to it, so cursors run one after another
+/// hold one cache budget between them, for one pass or a hundred.
 /// </summary>
 internal sealed class VideoGroupPool
 {
+    /// <summary>The pool every dataset reader of the process shares.</summary>
+    public static VideoGroupPool Shared { get; } = new();
+
     private readonly object _gate = new();
     private readonly List<DecodedVideoGroup> _groups = [];
     private LevelScratch? _scratch;
@@ -19,12 +23,12 @@ internal sealed class VideoGroupPool
         get { lock (_gate) return _groups.Count; }
     }
 
-    /// <summary>The group <paramref name="group"/> decoded with exactly these columns, or null.</summary>
-    public DecodedVideoGroup? TakeDecoded(int group, bool audio, bool visual)
+    /// <summary>Group <paramref name="group"/> of <paramref name="source"/> decoded with exactly these columns, or null.</summary>
+    public DecodedVideoGroup? TakeDecoded(string source, int group, bool audio, bool visual)
     {
         lock (_gate)
         {
-            int i = _groups.FindIndex(g => g.Group == group && g.Audio.Loaded == audio && g.Visual.Loaded == visual);
+            int i = _groups.FindIndex(g => g.Group == group && g.Audio.Loaded == audio && g.Visual.Loaded == visual && g.Source == source);
             return i < 0 ? null : TakeAt(i);
         }
     }
@@ -44,10 +48,17 @@ internal sealed class VideoGroupPool
         }
     }
 
-    public void Return(DecodedVideoGroup group)
+    /// <summary>Keeps <paramref name="group"/> for a later cursor unless the pool already holds <paramref name="budget"/> bytes.</summary>
+    public void Return(DecodedVideoGroup group, long budget)
     {
         lock (_gate)
-            _groups.Add(group);
+        {
+            long held = 0;
+            foreach (var g in _groups)
+                held += g.Bytes;
+            if (held + group.Bytes <= budget || _groups.Count == 0)
+                _groups.Add(group);
+        }
     }
 
     /// <summary>The level scratch of an earlier reader, or a new one.</summary>

@@ -82,6 +82,7 @@ internal sealed class VideoTableReader : IDisposable
     public void Load(int group, bool audio, bool visual, DecodedVideoGroup target)
     {
         target.Group = -1;
+        target.Source = _file.Identity;
         target.Rows = _file.GroupRows(group);
         Decode(group, DatasetSchema.AudioColumn, audio, _shape.AudioLength, target.Audio, target.Rows);
         Decode(group, DatasetSchema.VisualColumn, visual, _shape.VisualLength, target.Visual, target.Rows);
@@ -108,6 +109,7 @@ internal sealed class VideoTableReader : IDisposable
                 .AsTask().GetAwaiter().GetResult();
         });
         OnColumnRead?.Invoke(column);
+        DecodeGarbage.Decoded(4L * levels);
         Split(group, column, length, col, rows, levels, field.MaxDefinitionLevel, field.IsNullable);
         col.Loaded = true;
     }

@@ -169,6 +169,32 @@ public sealed class AvqaDataViewTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void VideoCache_DatasetRewrittenInPlace_ReadsTheNewValuesNotPooledOnes()
+    {
+        string dir = TestDatasets.Write(Root, videos: 6, perVideo: 1);
+        var context = new MLContext(1);
+        DataViewReading.ReadAll(context.Data.LoadFromAvqaDataset(dir, "train")); // its decoded groups go to the pool
+        using (var writer = DatasetWriter.Create(dir, TestDatasets.Shape, new DatasetWriterOptions { VideoRowGroupSize = 3, Overwrite = true }))
+        {
+            using (var split = writer.BeginSplit("train"))
+            {
+                for (int v = 0; v < 6; v++)
+                {
+                    split.WriteVideo(new VideoFeatures(TestDatasets.VideoId(v), TestDatasets.Audio(v + 50), TestDatasets.Visual(v + 50)));
+                    split.WriteQuestion(TestDatasets.Question(v, 0));
+                }
+                split.Complete();
+            }
+            writer.Complete();
+        }
+
+        var rows = DataViewReading.ReadAll(context.Data.LoadFromAvqaDataset(dir, "train"));
+
+        foreach (var row in rows)
+            CollectionAssert.AreEqual(TestDatasets.Audio(int.Parse(row.VideoId[1..]) + 50), row.Audio);
+    }
+
+    [TestMethod]
     public void VideoCache_SecondCursorReadsOtherColumns_DecodesAgain()
     {
         string dir = TestDatasets.Write(Root, videos: 12, perVideo: 2);

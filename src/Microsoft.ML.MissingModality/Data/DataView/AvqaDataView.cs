@@ -11,7 +11,6 @@ internal sealed class AvqaDataView : IDataView
 {
     private readonly AvqaSplitSource _source;
     private readonly AvqaReaderOptions _options;
-    private readonly VideoGroupPool _pool = new();
     private int _cursors;
 
     public AvqaDataView(string directory, string split, AvqaReaderOptions options)
@@ -42,7 +41,7 @@ internal sealed class AvqaDataView : IDataView
         Random? order = _options.Shuffle ? new Random(unchecked(_options.Seed + cursor * 7919)) : rand is null ? null : new Random(rand.Next());
         var stats = new AvqaReadStatistics();
         LastStatistics = stats;
-        return new AvqaRowCursor(this, _source, active, order, _options.VideoCacheBytes, stats, _pool);
+        return new AvqaRowCursor(this, _source, active, order, _options.VideoCacheBytes, stats, VideoGroupPool.Shared);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
