@@ -48,7 +48,7 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
         var target = pool?.TakeDecoded(reader.File.Identity, group, audio, visual);
         if (target is null)
         {
-            target = recycled ?? pool?.TakeAny() ?? new DecodedVideoGroup();
+            target = recycled ?? pool?.TakeAny(reader.DecodedBytes(group, audio, visual)) ?? new DecodedVideoGroup();
             if (ReferenceEquals(target, recycled))
                 recycled = null;
             reader.Load(group, audio, visual, target);

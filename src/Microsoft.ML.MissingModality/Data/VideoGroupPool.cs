@@ -33,18 +33,22 @@ internal sealed class VideoGroupPool
         }
     }
 
-    /// <summary>Any pooled group's buffers to decode into (the largest, so that it need not grow), or null.</summary>
-    public DecodedVideoGroup? TakeAny()
+    /// <summary>
+    /// A pooled group's buffers to decode a group of about <paramref name="wantBytes"/> into: the smallest that holds
+    /// it without being more than twice as large (a buffer of another shape is left for a reader of that shape), or null.
+    /// </summary>
+    public DecodedVideoGroup? TakeAny(long wantBytes)
     {
         lock (_gate)
         {
-            if (_groups.Count == 0)
-                return null;
-            int largest = 0;
-            for (int i = 1; i < _groups.Count; i++)
-                if (_groups[i].Bytes > _groups[largest].Bytes)
-                    largest = i;
-            return TakeAt(largest);
+            int best = -1;
+            for (int i = 0; i < _groups.Count; i++)
+            {
+                long bytes = _groups[i].Bytes;
+                if (bytes >= wantBytes && bytes <= 2 * wantBytes && (best < 0 || bytes < _groups[best].Bytes))
+                    best = i;
+            }
+            return best < 0 ? null : TakeAt(best);
         }
     }
 

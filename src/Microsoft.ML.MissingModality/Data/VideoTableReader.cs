@@ -78,6 +78,10 @@ internal sealed class VideoTableReader : IDisposable
         }
     }
 
+    /// <summary>The value bytes of row group <paramref name="group"/> with every vector present (what decoding it needs at most).</summary>
+    public long DecodedBytes(int group, bool audio, bool visual) =>
+        4L * _file.GroupRows(group) * ((audio ? _shape.AudioLength : 0) + (visual ? _shape.VisualLength : 0));
+
     /// <summary>Decodes row group <paramref name="group"/> into <paramref name="target"/> (reusing its buffers).</summary>
     public void Load(int group, bool audio, bool visual, DecodedVideoGroup target)
     {
