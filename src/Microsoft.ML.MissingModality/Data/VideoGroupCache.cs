@@ -48,7 +48,8 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
         var target = pool?.TakeDecoded(reader.File.Identity, group, audio, visual);
         if (target is null)
         {
-            target = recycled ?? pool?.TakeAny(reader.DecodedBytes(group, audio, visual)) ?? new DecodedVideoGroup();
+            long want = reader.DecodedBytes(group, audio, visual);
+            target = recycled ?? pool?.TakeAny(want, Math.Min(2 * want, Math.Max(want, maxBytes - Bytes))) ?? new DecodedVideoGroup();
             if (ReferenceEquals(target, recycled))
                 recycled = null;
             reader.Load(group, audio, visual, target);

@@ -35,9 +35,10 @@ internal sealed class VideoGroupPool
 
     /// <summary>
     /// A pooled group's buffers to decode a group of about <paramref name="wantBytes"/> into: the smallest that holds
-    /// it without being more than twice as large (a buffer of another shape is left for a reader of that shape), or null.
+    /// it and is at most <paramref name="maxBytes"/> (a caller passes at most twice what it wants, so a buffer of
+    /// another shape is left for a reader of that shape, and never more than its budget has room for), or null.
     /// </summary>
-    public DecodedVideoGroup? TakeAny(long wantBytes)
+    public DecodedVideoGroup? TakeAny(long wantBytes, long maxBytes)
     {
         lock (_gate)
         {
@@ -45,7 +46,7 @@ internal sealed class VideoGroupPool
             for (int i = 0; i < _groups.Count; i++)
             {
                 long bytes = _groups[i].Bytes;
-                if (bytes >= wantBytes && bytes <= 2 * wantBytes && (best < 0 || bytes < _groups[best].Bytes))
+                if (bytes >= wantBytes && bytes <= maxBytes && (best < 0 || bytes < _groups[best].Bytes))
                     best = i;
             }
             return best < 0 ? null : TakeAt(best);
