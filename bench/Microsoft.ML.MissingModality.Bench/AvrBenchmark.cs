@@ -90,12 +90,9 @@ internal static class AvrBenchmark
             peakRssGb = Math.Round(MemorySampler.HighWaterMarkBytes() / 1e9, 2),
             peakRssAfter = peaks,
             threads = Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? "default",
-            machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+            machine = BenchResults.Machine,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
-        string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        File.WriteAllText(resultsPath, json);
-        Console.WriteLine(json);
+        Console.WriteLine(BenchResults.WriteJson(resultsPath, result));
         Directory.Delete(workDirectory, recursive: true);
     }
 

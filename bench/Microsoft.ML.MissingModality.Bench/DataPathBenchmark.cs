@@ -95,12 +95,9 @@ internal static class DataPathBenchmark
             peakRssGb = Math.Round(memory.PeakRssBytes / 1e9, 2),
             peakManagedGb = Math.Round(memory.PeakManagedBytes / 1e9, 2),
             torchThreads = torch.get_num_threads(),
-            machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+            machine = BenchResults.Machine,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
-        string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        File.WriteAllText(resultsPath, json);
-        Console.WriteLine(json);
+        Console.WriteLine(BenchResults.WriteJson(resultsPath, result));
         Directory.Delete(workDirectory, recursive: true);
     }
 

@@ -173,12 +173,9 @@ internal static class PeerBenchmark
                     peakRssMiB = peerPeakMiB,
                 },
             parametersMatch = peer.Script is null ? (bool?)null : peer.Parameters == parameters,
-            machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+            machine = BenchResults.Machine,
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
-        string json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        File.WriteAllText(resultsPath, json);
-        Console.WriteLine(json);
+        Console.WriteLine(BenchResults.WriteJson(resultsPath, result));
         return 0;
     }
 

@@ -60,7 +60,7 @@ internal static class ScoringBenchmark
             batchedRowsPerSecond = Math.Round(batched, 1),
             predictionEngineRowsPerSecond = Math.Round(single, 1),
             ratio = Math.Round(batched / single, 2),
-            machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+            machine = BenchResults.Machine,
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
         File.WriteAllText(resultsPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));

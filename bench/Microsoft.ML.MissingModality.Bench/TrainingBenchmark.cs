@@ -56,7 +56,7 @@ internal static class TrainingBenchmark
             totalSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             peakRssGb = Math.Round(memory.PeakRssBytes / 1e9, 2),
             peakManagedGb = Math.Round(memory.PeakManagedBytes / 1e9, 2),
-            machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+            machine = BenchResults.Machine,
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
         File.WriteAllText(resultsPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
