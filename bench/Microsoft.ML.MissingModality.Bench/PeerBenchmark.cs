@@ -19,15 +19,23 @@ namespace Microsoft.ML.MissingModality.Bench;
 /// cases on random in-memory inputs: a training step at batch 64 and at batch 4 (the library's own step:
 /// <see cref="TrainingLoop.RunEpoch"/> over a one-batch source — <see cref="AvstObjective.TrainStep(TrainingBatch, Device)"/>,
 /// zero_grad, backward, Adam step, in a dispose scope) and inference at batch 64 and at batch 1 (eval mode, no_grad,
-/// softmax, argmax, as <c>AvqaBatchScorer</c>). Rounds alternate: each round runs the library's cases, then the
+/// softmax, argmax, as <c>AvqaBatchScorer</c>); also the Adam step alone (after one batch-4 step's gradients) and the
+/// spatial grounding's forward alone at batch 64, each with the library's pre-change path beside it. Rounds alternate: each round runs the library's cases, then the
 /// twin's as a subprocess, or the other order on odd rounds, so that drift on a shared machine hits both. Reports per
 /// case the median seconds of each side over all rounds, the ratio library / PyTorch, both peak resident sets and both
 /// parameter counts. Without /usr/bin/python3 and torch only the library side is reported.
 /// </summary>
 internal static class PeerBenchmark
 {
-    private static readonly (string Name, bool Train, int Batch)[] KnownCases =
-        [("train64", true, 64), ("train4", true, 4), ("infer64", false, 64), ("infer1", false, 1)];
+    private enum Mode { Train, Infer, Adam, AdamOperations, Ground, GroundBefore }
+
+    // The "-ops" and "-before" cases run on the library's side only: the code paths this benchmark's optimizer and
+    // grounding changes replaced (libtorch's operations per parameter; the squared copy, the separate mean), kept here
+    // so that before and after are measured in one run.
+    private static readonly (string Name, Mode Mode, int Batch, bool OnPeer)[] KnownCases =
+        [("train64", Mode.Train, 64, true), ("train4", Mode.Train, 4, true), ("infer64", Mode.Infer, 64, true), ("infer1", Mode.Infer, 1, true),
+         ("adam4", Mode.Adam, 4, true), ("adam4-ops", Mode.AdamOperations, 4, false),
+         ("ground64", Mode.Ground, 64, true), ("ground64-before", Mode.GroundBefore, 64, false)];
 
     // MUSIC-AVQA: 14 padded word ids over 92 words + <pad> (AvstConfig's documented vocabulary), 42 answers.
     private const int Vocabulary = 93;
@@ -56,6 +64,7 @@ internal static class PeerBenchmark
         using var objective = new AvstObjective(network, Seed, options.RecalledPairLossWeight);
         network.to(CPU);
         using var optimizer = TrainingLoop.CreateOptimizer(objective, options.LearningRate);
+        using var unfusedOptimizer = new HeldScalarAdam([new(network.parameters(), lr: options.LearningRate)], options.LearningRate) { Fuse = false };
         long parameters = network.parameters().Sum(p => p.numel());
         var parametersByModule = network.named_children().ToDictionary(c => c.name, c => c.module.parameters().Sum(p => p.numel()));
         Console.WriteLine($"library AVST: {parameters:N0} parameters ({string.Join(", ", parametersByModule.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
@@ -85,9 +94,14 @@ internal static class PeerBenchmark
                     foreach (var c in cases)
                     {
                         var batch = batches[c.Batch];
-                        Action step = c.Train
-                            ? () => TrainingLoop.RunEpoch(objective, optimizer, new OneBatch(batch), round + 1, CPU, null, default)
-                            : () => Infer(network, batch);
+                        Action step = c.Mode switch
+                        {
+                            Mode.Train => () => TrainingLoop.RunEpoch(objective, optimizer, new OneBatch(batch), round + 1, CPU, null, default),
+                            Mode.Infer => () => Infer(network, batch),
+                            Mode.Adam => OptimizerStep(objective, optimizer, batch),
+                            Mode.AdamOperations => OptimizerStep(objective, unfusedOptimizer, batch),
+                            _ => Grounding(batch, config, before: c.Mode == Mode.GroundBefore),
+                        };
                         var seconds = Time(step, warmup, repeats);
                         librarySeconds[c.Name].AddRange(seconds);
                         libraryRoundMedians[c.Name].Add(Median(seconds));
@@ -96,10 +110,10 @@ internal static class PeerBenchmark
                 }
                 else if (peer.Script is not null)
                 {
-                    var report = RunPeer(python, peer.Script, caseNames, repeats, warmup, threads);
+                    var report = RunPeer(python, peer.Script, cases.Where(c => c.OnPeer).Select(c => c.Name).ToArray(), repeats, warmup, threads);
                     peerReport = report;
                     peerPeakMiB = Math.Max(peerPeakMiB, report["peakRssMiB"]!.GetValue<double>());
-                    foreach (var c in cases)
+                    foreach (var c in cases.Where(c => c.OnPeer))
                     {
                         var seconds = report["cases"]![c.Name]!["seconds"]!.AsArray().Select(s => s!.GetValue<double>()).ToList();
                         peerSeconds[c.Name].AddRange(seconds);
@@ -118,7 +132,15 @@ internal static class PeerBenchmark
             return new
             {
                 name = c.Name,
-                mode = c.Train ? "train step" : "inference",
+                mode = c.Mode switch
+                {
+                    Mode.Train => "train step",
+                    Mode.Infer => "inference",
+                    Mode.Adam => "Adam step alone (fused on the library's side)",
+                    Mode.AdamOperations => "Adam step alone, libtorch operations per parameter (before the fused update)",
+                    Mode.Ground => "spatial grounding forward, no_grad",
+                    _ => "spatial grounding forward, no_grad, before (squared copy, separate mean)",
+                },
                 batch = c.Batch,
                 libraryMedianSeconds = Math.Round(library, 4),
                 pytorchMedianSeconds = pytorch is { } p ? Math.Round(p, 4) : (double?)null,
@@ -207,6 +229,48 @@ internal static class PeerBenchmark
         probabilities.data<float>().CopyTo(copied);
         _ = probabilities.argmax(1).data<long>().ToArray();
     }
+
+    // The optimizer step alone: the gradients of one training step on the batch, then only optimizer.step() is timed.
+    private static Action OptimizerStep(AvstObjective objective, optim.Optimizer optimizer, TrainingBatch batch)
+    {
+        objective.Network.train();
+        using (var scope = NewDisposeScope())
+        {
+            var result = objective.TrainStep(batch, CPU);
+            optimizer.zero_grad();
+            result.Loss!.backward();
+        }
+        return () => optimizer.step();
+    }
+
+    // AVST's spatial grounding alone at the batch's shapes (random audio features, the batch's maps), under no_grad;
+    // `before` runs the formulation this change replaced: a squared copy of the map for the norms and a separate mean.
+    private static Action Grounding(TrainingBatch batch, AvstConfig config, bool before)
+    {
+        int hidden = config.HiddenSize;
+        var grounding = new SpatialGrounding(config.VisualChannels, hidden);
+        var combine = nn.Linear(2L * hidden, hidden);
+        var audio = randn(batch.Count, config.Segments, hidden);
+        var visual = BatchTensors.Inputs(batch, config, CPU).Visual;
+        return () =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            if (!before)
+            {
+                grounding.forward(audio, visual);
+                return;
+            }
+            var global = visual.mean([-1]);
+            var norms = visual.mul(visual).sum([-2]).sqrt_().clamp_min(NormFloor);
+            var query = nn.functional.normalize(audio, p: 2, dim: -1).unsqueeze(-2);
+            var weights = (query.matmul(visual).squeeze(-2).div(norms)).softmax(-1);
+            var attended = visual.matmul(weights.div(norms).unsqueeze(-1)).squeeze(-1);
+            combine.forward(cat([global, attended], -1).tanh());
+        };
+    }
+
+    private static readonly Scalar NormFloor = 1e-12;
 
     private static List<double> Time(Action step, int warmup, int repeats)
     {

@@ -12,6 +12,8 @@ betas 0.9/0.999, eps 1e-8, no weight decay). It times four cases on random input
   train4   the same at batch 4
   infer64  one forward pass in eval mode under no_grad at batch 64 (+ softmax, argmax), as AvqaBatchScorer
   infer1   the same at batch 1
+  adam4    the optimizer step alone (torch.optim.Adam), on the gradients of one batch-4 step
+  ground64 the spatial grounding's forward alone at batch 64, under no_grad
 
 and prints one JSON object to stdout (per case the median and every timing in seconds, the torch version, threads,
 the BLAS / LAPACK / OpenMP libraries actually loaded, the parameter count and the peak RSS in MiB). The library's bench mode `peer`
@@ -65,6 +67,8 @@ CASES = {
     "train4": ("train", 4),
     "infer64": ("infer", 64),
     "infer1": ("infer", 1),
+    "adam4": ("adam", 4),        # the optimizer step alone, on the gradients of one batch-4 step
+    "ground64": ("ground", 64),  # the spatial grounding's forward alone, batch 64, no_grad
 }
 
 
@@ -107,11 +111,13 @@ class SpatialGrounding(nn.Module):
         self.combine = nn.Linear(2 * hidden, hidden)
 
     def forward(self, audio, visual):
-        glob = visual.mean([-1])                                                       # [B, T, C]
-        norms = visual.mul(visual).sum([-2]).sqrt_().clamp_min(1e-12)                  # [B, T, P]
+        norms = visual.norm(p=2, dim=-2).clamp_min_(1e-12)                              # [B, T, P]
         query = F.normalize(self.queryProjection(audio), p=2, dim=-1).unsqueeze(-2)    # [B, T, 1, C]
         weights = (query.matmul(visual).squeeze(-2) / norms).softmax(-1)               # [B, T, P]
-        attended = visual.matmul((weights / norms).unsqueeze(-1)).squeeze(-1)          # [B, T, C]
+        mean = torch.full_like(weights, 1.0 / visual.shape[-1])
+        pooled = visual.matmul(torch.stack([weights / norms, mean], -1))               # [B, T, C, 2]
+        attended = pooled.select(-1, 0)                                                # [B, T, C]
+        glob = pooled.select(-1, 1)                                                    # [B, T, C]
         both = torch.cat([self.outputProjection(glob), self.outputProjection(attended)], -1)
         return self.combine(both.tanh())
 
@@ -276,6 +282,30 @@ def infer_step(model, inputs):
         return probabilities.argmax(1).tolist()
 
 
+def make_case(mode, model, optimizer, inputs, generator):
+    """The timed action of one case (see CASES)."""
+    if mode == "train":
+        return lambda: train_step(model, optimizer, inputs, generator)
+    if mode == "infer":
+        return lambda: infer_step(model, inputs)
+    if mode == "adam":
+        model.train()
+        logits, a, v = model(inputs["tokens"], inputs["audio"], inputs["visual"])
+        optimizer.zero_grad()
+        model.loss(logits, a, v, inputs["answers"], draw_negatives(inputs["video_keys"], generator)).backward()
+        return optimizer.step
+    if mode == "ground":
+        model.eval()
+        with torch.no_grad():
+            audio = model.audio(inputs["audio"])
+
+        def ground():
+            with torch.no_grad():
+                model.spatial(audio, inputs["visual"])
+        return ground
+    raise ValueError(mode)
+
+
 def parameter_counts(model):
     by_module = {name: sum(p.numel() for p in child.parameters()) for name, child in model.named_children()}
     return sum(p.numel() for p in model.parameters()), by_module
@@ -331,8 +361,7 @@ def main():
     results = {}
     for name in cases:
         mode, size = CASES[name]
-        run = (lambda: train_step(model, optimizer, inputs[size], negatives_generator)) if mode == "train" \
-            else (lambda: infer_step(model, inputs[size]))
+        run = make_case(mode, model, optimizer, inputs[size], negatives_generator)
         for _ in range(args.warmup):
             run()
         seconds = []

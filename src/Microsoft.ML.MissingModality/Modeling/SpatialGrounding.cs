@@ -22,7 +22,8 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// </summary>
 internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
 {
-    private static readonly Scalar NormFloor = 1e-12;
+    private const float NormFloorValue = 1e-12f;
+    private static readonly Scalar NormFloor = NormFloorValue;
 
     private readonly nn.Module<Tensor, Tensor> queryProjection;
     private readonly nn.Module<Tensor, Tensor> outputProjection;
@@ -43,12 +44,17 @@ internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         // Computed in the input's own [B, T, C, P] layout, never materialising normalised copies of the map: the
         // cosine weights are (q · v_p) / ‖v_p‖, and v_att = Σ_p w_p v_p / ‖v_p‖ (same maths as normalising first).
-        var global = visual.mean([-1]);                                                          // [B, T, C]
-        // Not linalg.vector_norm, whose `ord` is a temporary Scalar (see HeldScalars): square-sum-root takes none.
-        var norms = visual.Squared().sum([-2]).sqrt_().clamp_min(NormFloor);                     // [B, T, P]
+        // The map is read three times: once for the norms (one pass, no squared copy: PositionNorms), once by the query, once by
+        // a single product with two columns that yields v_att and v_glob (the mean is the column of 1/P).
+        int positions = (int)visual.shape[^1];
+        var norms = PositionNorms.Compute(visual, NormFloor, NormFloorValue);                     // [B, T, P]
         var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1).unsqueeze(-2); // [B, T, 1, C]
         var weights = (query.matmul(visual).squeeze(-2) / norms).softmax(-1);                    // [B, T, P]
-        var attended = visual.matmul((weights / norms).unsqueeze(-1)).squeeze(-1);              // [B, T, C]
+        using Scalar inversePositions = 1.0 / positions;
+        var mean = full_like(weights, inversePositions);
+        var pooled = visual.matmul(stack([weights / norms, mean], -1));                          // [B, T, C, 2]
+        var attended = pooled.select(-1, 0);                                                     // [B, T, C]
+        var global = pooled.select(-1, 1);                                                       // [B, T, C]
         var both = cat([outputProjection.forward(global), outputProjection.forward(attended)], -1);
         return combine.forward(both.tanh()).MoveToOuterDisposeScope();
     }

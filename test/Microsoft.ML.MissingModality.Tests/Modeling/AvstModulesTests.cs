@@ -84,6 +84,42 @@ public sealed class AvstModulesTests
     }
 
     [TestMethod]
+    public void SpatialGrounding_RandomMaps_MatchesNormaliseFirstFormula()
+    {
+        // The module never builds a normalised copy of the map and takes v_glob from the same product as v_att; the
+        // paper's order — normalise every position, cosine softmax, weighted sum, mean — must give the same v.
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var grounding = new SpatialGrounding(visualChannels: H, hiddenSize: H);
+        var audio = randn(B, T, H);
+        var visual = rand(B, T, H, 9);
+        var positions = nn.functional.normalize(visual, p: 2, dim: -2);
+        var query = nn.functional.normalize(audio, p: 2, dim: -1).unsqueeze(-1);
+        var weights = (positions * query).sum([-2]).softmax(-1);
+        var attended = (positions * weights.unsqueeze(-2)).sum([-1]);
+        var p = grounding.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var expected = nn.functional.linear(cat([visual.mean([-1]), attended], -1).tanh(), p["combine.weight"], p["combine.bias"]);
+        Assert.IsTrue(grounding.call(audio, visual).allclose(expected, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [TestMethod]
+    public void SpatialGrounding_MapRequiringGradient_SameOutputAndGradientReachesMap()
+    {
+        // A map that needs a gradient (the recalled picture under joint training) takes libtorch's norm instead of the
+        // library's one-pass kernel: the same output, and the gradient flows back into the map.
+        using var scope = NewDisposeScope();
+        manual_seed(8);
+        var grounding = new SpatialGrounding(visualChannels: 6, hiddenSize: H);
+        var audio = randn(B, T, H);
+        var data = rand(B, T, 6, 9);
+        var visual = data.clone().requires_grad_(true);
+        var output = grounding.call(audio, visual);
+        Assert.IsTrue(output.allclose(grounding.call(audio, data), rtol: 1e-5, atol: 1e-6));
+        output.sum().backward();
+        Assert.IsGreaterThan(0f, visual.grad!.abs().sum().item<float>());
+    }
+
+    [TestMethod]
     public void SpatialGrounding_PooledSinglePosition_IgnoresAudio()
     {
         // P = 1: the softmax is 1 whatever the audio, so v depends on the visual feature only.

@@ -9,12 +9,12 @@ namespace Microsoft.ML.MissingModality.Tests.Training;
 public sealed class HeldScalarAdamTests
 {
     [TestMethod]
-    public void Step_TwoGroupsWithStepDecay_SameWeightsBitForBitAsTorchSharpAdam()
+    public void Step_UnfusedTwoGroupsWithStepDecay_SameWeightsBitForBitAsTorchSharpAdam()
     {
         var (reference, referenceInput) = Network(seed: 3);
         var (held, heldInput) = Network(seed: 3);
         using var referenceOptimizer = new AdamModule(Groups(reference), 1e-2);
-        using var heldOptimizer = new HeldScalarAdam(Groups(held), 1e-2);
+        using var heldOptimizer = new HeldScalarAdam(Groups(held), 1e-2) { Fuse = false };
         var referenceSchedule = optim.lr_scheduler.StepLR(referenceOptimizer, 3, 0.1);
         var heldSchedule = optim.lr_scheduler.StepLR(heldOptimizer, 3, 0.1);
 
@@ -33,6 +33,59 @@ public sealed class HeldScalarAdamTests
             Assert.AreEqual(0f, MaxDifference(expected[i], actual[i]), $"parameter {i}");
         Assert.IsGreaterThan(0f, MaxDifference(expected[0], Network(seed: 3).Module.parameters().First()), "the weights never moved");
         Assert.AreEqual(1e-3 * Math.Pow(0.1, 4), heldOptimizer.ParamGroups.Last().LearningRate, 1e-12, "StepLR drives the held-scalar Adam's groups");
+    }
+
+    [TestMethod]
+    public void Step_FusedAgainstLibtorchOperations_EqualUpToFloatRounding()
+    {
+        // The loss is linear in the weights, so every step sees the same gradients on both sides and any difference is
+        // the update's own rounding, not amplified through a network. 300 × 300 weights (more than one 65,536-float
+        // chunk: split over threads), and 3- and 35-element ones (vector tails).
+        long[][] shapes = [[300, 300], [3], [7, 5]];
+        var fused = Parameters(shapes, seed: 5);
+        var operations = Parameters(shapes, seed: 5);
+        var initial = Parameters(shapes, seed: 5);
+        var coefficients = Parameters(shapes, seed: 6);
+        using var fusedOptimizer = new HeldScalarAdam([new(fused.Take(1), lr: 1e-2), new(fused.Skip(1), lr: 1e-3)], 1e-2);
+        using var operationsOptimizer = new HeldScalarAdam([new(operations.Take(1), lr: 1e-2), new(operations.Skip(1), lr: 1e-3)], 1e-2) { Fuse = false };
+        var fusedSchedule = optim.lr_scheduler.StepLR(fusedOptimizer, 3, 0.1);
+        var operationsSchedule = optim.lr_scheduler.StepLR(operationsOptimizer, 3, 0.1);
+
+        for (int step = 0; step < 12; step++)
+        {
+            LinearStep(fused, coefficients, fusedOptimizer);
+            LinearStep(operations, coefficients, operationsOptimizer);
+            fusedSchedule.step();
+            operationsSchedule.step();
+        }
+
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            float moved = MaxDifference(operations[i], initial[i]);
+            Assert.IsGreaterThan(1e-4f, moved, $"parameter {i} moved");
+            float difference = MaxDifference(operations[i], fused[i]);
+            Assert.IsLessThanOrEqualTo(1e-5f * moved, difference, $"parameter {i}: difference {difference}, moved {moved}");
+        }
+        using var a = new MemoryStream();
+        using var b = new MemoryStream();
+        using (var writer = new BinaryWriter(a, System.Text.Encoding.UTF8, leaveOpen: true)) fusedOptimizer.SaveMoments(writer);
+        using (var writer = new BinaryWriter(b, System.Text.Encoding.UTF8, leaveOpen: true)) operationsOptimizer.SaveMoments(writer);
+        Assert.AreEqual(b.Length, a.Length, "the same moment state, saved the same way");
+    }
+
+    private static TorchSharp.Modules.Parameter[] Parameters(long[][] shapes, int seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        return shapes.Select(shape => new TorchSharp.Modules.Parameter(randn(shape, generator: generator))).ToArray();
+    }
+
+    private static void LinearStep(TorchSharp.Modules.Parameter[] parameters, TorchSharp.Modules.Parameter[] coefficients, optim.Optimizer optimizer)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        for (int i = 0; i < parameters.Length; i++)
+            (parameters[i] * coefficients[i].detach()).sum().backward();
+        optimizer.step();
     }
 
     [TestMethod]
