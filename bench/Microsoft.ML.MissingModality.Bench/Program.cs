@@ -6,7 +6,7 @@ using Microsoft.ML.MissingModality.Bench;
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- datapath [--videos 64] [--batch-size 64] [--rounds 4] [--work DIR] [--results FILE]
-//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- peer [--cases train64,train4,infer64,infer1] [--repeats 5] [--warmup 2] [--rounds 3] [--threads 2] [--python /usr/bin/python3] [--peer-script bench/pytorch/avst_twin.py] [--results FILE]  (the library's AVST against its PyTorch twin, rounds alternating)
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before] [--repeats 5] [--warmup 2] [--rounds 3] [--threads 2] [--python /usr/bin/python3] [--peer-script bench/pytorch/avst_twin.py] [--results FILE]  (the library's AVST against its PyTorch twin, rounds alternating)
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
 string? Value(string name, string? fallback)
@@ -47,7 +47,7 @@ switch (benchmark)
         return 0;
     case "peer":
         return PeerBenchmark.Run(
-            caseNames: Value("--cases", "train64,train4,infer64,infer1")!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            caseNames: Value("--cases", "train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before")!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             repeats: int.Parse(Value("--repeats", "5")!),
             warmup: int.Parse(Value("--warmup", "2")!),
             rounds: int.Parse(Value("--rounds", "3")!),
@@ -81,6 +81,6 @@ switch (benchmark)
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench scoring [--repeats R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench training [--videos N] [--epochs E] [--device auto|cpu|cuda] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench datapath [--videos N] [--batch-size B] [--rounds R] [--work DIR] [--results FILE]");
-        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench peer [--cases train64,train4,infer64,infer1] [--repeats N] [--warmup W] [--rounds R] [--threads T] [--python PATH] [--peer-script FILE] [--results FILE]");
+        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before] [--repeats N] [--warmup W] [--rounds R] [--threads T] [--python PATH] [--peer-script FILE] [--results FILE]");
         return 2;
 }
