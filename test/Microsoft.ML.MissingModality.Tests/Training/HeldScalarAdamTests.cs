@@ -15,16 +15,8 @@ public sealed class HeldScalarAdamTests
         var (held, heldInput) = Network(seed: 3);
         using var referenceOptimizer = new AdamModule(Groups(reference), 1e-2);
         using var heldOptimizer = new HeldScalarAdam(Groups(held), 1e-2) { Fuse = false };
-        var referenceSchedule = optim.lr_scheduler.StepLR(referenceOptimizer, 3, 0.1);
-        var heldSchedule = optim.lr_scheduler.StepLR(heldOptimizer, 3, 0.1);
-
-        for (int step = 0; step < 12; step++)
-        {
-            Step(reference, referenceInput, referenceOptimizer);
-            Step(held, heldInput, heldOptimizer);
-            referenceSchedule.step();
-            heldSchedule.step();
-        }
+        TrainSideBySide(referenceOptimizer, () => Step(reference, referenceInput, referenceOptimizer),
+            heldOptimizer, () => Step(held, heldInput, heldOptimizer));
 
         var expected = reference.parameters().ToArray();
         var actual = held.parameters().ToArray();
@@ -48,16 +40,8 @@ public sealed class HeldScalarAdamTests
         var coefficients = Parameters(shapes, seed: 6);
         using var fusedOptimizer = new HeldScalarAdam([new(fused.Take(1), lr: 1e-2), new(fused.Skip(1), lr: 1e-3)], 1e-2);
         using var operationsOptimizer = new HeldScalarAdam([new(operations.Take(1), lr: 1e-2), new(operations.Skip(1), lr: 1e-3)], 1e-2) { Fuse = false };
-        var fusedSchedule = optim.lr_scheduler.StepLR(fusedOptimizer, 3, 0.1);
-        var operationsSchedule = optim.lr_scheduler.StepLR(operationsOptimizer, 3, 0.1);
-
-        for (int step = 0; step < 12; step++)
-        {
-            LinearStep(fused, coefficients, fusedOptimizer);
-            LinearStep(operations, coefficients, operationsOptimizer);
-            fusedSchedule.step();
-            operationsSchedule.step();
-        }
+        TrainSideBySide(fusedOptimizer, () => LinearStep(fused, coefficients, fusedOptimizer),
+            operationsOptimizer, () => LinearStep(operations, coefficients, operationsOptimizer));
 
         for (int i = 0; i < shapes.Length; i++)
         {
@@ -71,6 +55,20 @@ public sealed class HeldScalarAdamTests
         using (var writer = new BinaryWriter(a, System.Text.Encoding.UTF8, leaveOpen: true)) fusedOptimizer.SaveMoments(writer);
         using (var writer = new BinaryWriter(b, System.Text.Encoding.UTF8, leaveOpen: true)) operationsOptimizer.SaveMoments(writer);
         Assert.AreEqual(b.Length, a.Length, "the same moment state, saved the same way");
+    }
+
+    // Twelve steps of each side in turn, both under the same step decay (a tenth every three steps).
+    private static void TrainSideBySide(optim.Optimizer first, Action firstStep, optim.Optimizer second, Action secondStep)
+    {
+        var firstSchedule = optim.lr_scheduler.StepLR(first, 3, 0.1);
+        var secondSchedule = optim.lr_scheduler.StepLR(second, 3, 0.1);
+        for (int step = 0; step < 12; step++)
+        {
+            firstStep();
+            secondStep();
+            firstSchedule.step();
+            secondSchedule.step();
+        }
     }
 
     private static TorchSharp.Modules.Parameter[] Parameters(long[][] shapes, int seed)
