@@ -46,17 +46,15 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var labels = BatchTensors.Labels(batch, device);
         var q = _network.EncodeQuestion(inputs);
         var audio = _network.EncodeAudio(inputs.Audio);
-        var real = _network.Answer(audio, inputs.Visual, q);
-        long correct = real.Logits.argmax(1).eq(labels).sum().item<long>();
-
         if (pairs is not { } substitutes)
         {
+            var answered = _network.Answer(audio, inputs.Visual, q);
             var negatives = AvstNetwork.DrawNegatives(new ArraySegment<long>(batch.VideoKeys, 0, batch.Count), _negatives).to(device);
-            return new BatchResult(_network.Loss(real, labels, negatives), correct, batch.Count);
+            return new BatchResult(_network.Loss(answered, labels, negatives), CountCorrect(answered, labels), batch.Count);
         }
 
-        var recalledAudio = AnswerPair(substitutes.AudioMissing, inputs, audio, q);
-        var recalledVisual = AnswerPair(substitutes.VisualMissing, inputs, audio, q);
+        var (real, recalledAudio, recalledVisual) = AnswerEq8Pairs(substitutes, inputs, audio, q);
+        long correct = CountCorrect(real, labels);
         var loss = MaskedCrossEntropy(real, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device))
             .Plus(MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
                .Plus(MaskedCrossEntropy(recalledVisual, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device))).Times(_recalledPairWeight));
@@ -85,9 +83,10 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         var complete = BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device);
         var hasVisual = BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device);
         var hasAudio = BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device);
-        var correct = (Correct(_network.Answer(audio, inputs.Visual, q), labels) * complete)
-            .Plus(Correct(AnswerPair(substitutes.AudioMissing, inputs, audio, q), labels) * hasVisual)
-            .Plus(Correct(AnswerPair(substitutes.VisualMissing, inputs, audio, q), labels) * hasAudio);
+        var (real, recalledAudio, recalledVisual) = AnswerEq8Pairs(substitutes, inputs, audio, q);
+        var correct = (Correct(real, labels) * complete)
+            .Plus(Correct(recalledAudio, labels) * hasVisual)
+            .Plus(Correct(recalledVisual, labels) * hasAudio);
         var combinations = complete.Plus(hasVisual).Plus(hasAudio).clamp_min(HeldScalars.One);
         return ((correct / combinations).sum().item<float>(), batch.Count);
     }
@@ -106,9 +105,19 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         return new SubstitutePairs((Audio(audioMissing.Audio), Visual(audioMissing.Visual)), (Audio(visualMissing.Audio), Visual(visualMissing.Visual)));
     }
 
-    // Answers from a substitute pair; a part that is the real modality (null) reuses the real pass's tensors (and audio encoding).
-    private AvstOutput AnswerPair((Tensor? Audio, Tensor? Visual) pair, AvstBatch real, Tensor realAudio, Tensor q) =>
-        _network.Answer(pair.Audio is null ? realAudio : _network.EncodeAudio(pair.Audio), pair.Visual ?? real.Visual, q);
+    // Eq. 8's three answers in one pass of the network's back half: the real pair, the pair standing in for a missing
+    // audio, the pair standing in for a missing picture. A substitute part that is the real modality (null) reuses the
+    // real pass's tensors (and audio encoding).
+    private (AvstOutput Real, AvstOutput AudioMissing, AvstOutput VisualMissing) AnswerEq8Pairs(SubstitutePairs substitutes,
+        AvstBatch real, Tensor realAudio, Tensor q)
+    {
+        (Tensor, Tensor) Pair((Tensor? Audio, Tensor? Visual) pair) =>
+            (pair.Audio is null ? realAudio : _network.EncodeAudio(pair.Audio), pair.Visual ?? real.Visual);
+        var outputs = _network.AnswerMany([(realAudio, real.Visual), Pair(substitutes.AudioMissing), Pair(substitutes.VisualMissing)], q);
+        return (outputs[0], outputs[1], outputs[2]);
+    }
+
+    private static long CountCorrect(AvstOutput output, Tensor labels) => output.Logits.argmax(1).eq(labels).sum().item<long>();
 
     private static Tensor Correct(AvstOutput output, Tensor labels) => output.Logits.argmax(1).eq(labels).to_type(ScalarType.Float32);
 

@@ -21,6 +21,47 @@ public sealed class AvstNetworkTests
     }
 
     [TestMethod]
+    public void AnswerMany_EvalModeThreePairs_EqualsSeparateAnswerCalls()
+    {
+        // Eq. 8's three pairs answered in one pass of the back half must give what three passes give.
+        using var scope = NewDisposeScope();
+        var config = AvstTestData.Config();
+        var network = new AvstNetwork(config, new Generator(1));
+        network.eval();
+        using var noGrad = no_grad();
+        var batch = AvstTestData.Batch(config, B, seed: 2);
+        var other = AvstTestData.Batch(config, B, seed: 3);
+        var q = network.EncodeQuestion(batch);
+        var audio = network.EncodeAudio(batch.Audio);
+        var otherAudio = network.EncodeAudio(other.Audio);
+        (Tensor, Tensor)[] pairs = [(audio, batch.Visual), (otherAudio, batch.Visual), (audio, other.Visual)];
+
+        var together = network.AnswerMany(pairs, q);
+
+        Assert.HasCount(3, together);
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            var alone = network.Answer(pairs[i].Item1, pairs[i].Item2, q);
+            Assert.IsTrue(AvstTestData.Close(alone.Logits, together[i].Logits), $"pair {i}: logits");
+            Assert.IsTrue(AvstTestData.Close(alone.VisualSegments, together[i].VisualSegments), $"pair {i}: grounded visual");
+            Assert.IsTrue(AvstTestData.Same(alone.AudioSegments, together[i].AudioSegments), $"pair {i}: audio");
+        }
+    }
+
+    [TestMethod]
+    public void AnswerMany_PairWithWrongMapShape_Throws()
+    {
+        using var scope = NewDisposeScope();
+        var config = AvstTestData.Config();
+        var network = new AvstNetwork(config, new Generator(1));
+        var batch = AvstTestData.Batch(config, B, seed: 2);
+        var q = network.EncodeQuestion(batch);
+        var audio = network.EncodeAudio(batch.Audio);
+        var wrong = batch.Visual.narrow(2, 0, 1);
+        Assert.ThrowsExactly<ArgumentException>(() => network.AnswerMany([(audio, batch.Visual), (audio, wrong)], q));
+    }
+
+    [TestMethod]
     public void Forward_PooledVisual_ReturnsLogits()
     {
         using var scope = NewDisposeScope();
