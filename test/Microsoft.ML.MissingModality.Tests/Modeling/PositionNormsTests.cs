@@ -47,6 +47,19 @@ public sealed class PositionNormsTests
     }
 
     [TestMethod]
+    public void Compute_ContiguousViewAtAnOffset_ReadsTheViewsOwnMaps()
+    {
+        // A batch's rows cut out of a larger tensor (narrow on the first dimension) stay contiguous but start at an
+        // offset into their storage; the kernel must read from the view's first element, not the storage's.
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var whole = randn(5, 3, 16, 9);
+        var rows = whole.narrow(0, 2, 2);
+        Assert.IsTrue(rows.is_contiguous());
+        Assert.IsTrue(PositionNorms.Compute(rows, Floor, 1e-12f).allclose(rows.norm(-2, keepdim: false, p: 2), rtol: 1e-5, atol: 1e-7));
+    }
+
+    [TestMethod]
     public void Compute_NonContiguousMaps_EqualLibtorchNorm()
     {
         using var scope = NewDisposeScope();
