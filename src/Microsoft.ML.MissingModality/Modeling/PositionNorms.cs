@@ -20,11 +20,14 @@ namespace Microsoft.ML.MissingModality.Modeling;
 internal static class PositionNorms
 {
     /// <summary>Norms of <paramref name="maps"/> <c>[..., C, P]</c> over C, each at least <paramref name="floor"/>.</summary>
-    public static Tensor Compute(Tensor maps, Scalar floor, float floorValue)
+    public static Tensor Compute(Tensor maps, float floor)
     {
         if (maps.requires_grad || maps.device_type != DeviceType.CPU || maps.dtype != ScalarType.Float32
             || !maps.is_contiguous() || maps.dim() < 2 || maps.numel() > int.MaxValue / sizeof(float))
-            return maps.norm(-2, keepdim: false, p: 2).clamp_min(floor);
+        {
+            using Scalar heldFloor = floor;   // held until the call returns (see HeldScalars)
+            return maps.norm(-2, keepdim: false, p: 2).clamp_min(heldFloor);
+        }
 
         long channels = maps.shape[^2], positions = maps.shape[^1];
         long count = maps.numel() / Math.Max(1, channels * positions);
@@ -36,7 +39,7 @@ internal static class PositionNorms
         {
             var source = MemoryMarshal.Cast<byte, float>(maps.bytes).Slice(map * mapLength, mapLength);
             var target = MemoryMarshal.Cast<byte, float>(norms.bytes).Slice(map * p, p);
-            Reduce(source, c, target, floorValue);
+            Reduce(source, c, target, floor);
         });
         return norms;
     }

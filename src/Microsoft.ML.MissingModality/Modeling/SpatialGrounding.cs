@@ -22,8 +22,7 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// </summary>
 internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
 {
-    private const float NormFloorValue = 1e-12f;
-    private static readonly Scalar NormFloor = NormFloorValue;
+    private const float NormFloor = 1e-12f;
 
     private readonly nn.Module<Tensor, Tensor> queryProjection;
     private readonly nn.Module<Tensor, Tensor> outputProjection;
@@ -44,10 +43,10 @@ internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         // Computed in the input's own [B, T, C, P] layout, never materialising normalised copies of the map: the
         // cosine weights are (q · v_p) / ‖v_p‖, and v_att = Σ_p w_p v_p / ‖v_p‖ (same maths as normalising first).
-        // The map is read three times: once for the norms (one pass, no squared copy: PositionNorms), once by the query, once by
-        // a single product with two columns that yields v_att and v_glob (the mean is the column of 1/P).
+        // The map is read three times: once for the norms (one pass, no squared copy: PositionNorms), once by the
+        // query, once by a single product with two columns that yields v_att and v_glob (the mean is the column of 1/P).
         int positions = (int)visual.shape[^1];
-        var norms = PositionNorms.Compute(visual, NormFloor, NormFloorValue);                     // [B, T, P]
+        var norms = PositionNorms.Compute(visual, NormFloor);                                     // [B, T, P]
         var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1).unsqueeze(-2); // [B, T, 1, C]
         var weights = (query.matmul(visual).squeeze(-2) / norms).softmax(-1);                    // [B, T, P]
         using Scalar inversePositions = 1.0 / positions;

@@ -66,8 +66,8 @@ internal static class FusedAdamUpdate
     private static Span<float> Floats(Tensor tensor, int start, int length) =>
         MemoryMarshal.Cast<byte, float>(tensor.bytes).Slice(start, length);
 
-    /// <summary>The update over spans of equal length (public to the tests through the assembly's internals).</summary>
-    internal static void Update(Span<float> weight, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, Coefficients c)
+    // The update over spans of equal length.
+    private static void Update(Span<float> weight, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, Coefficients c)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && weight.Length >= Vector<float>.Count)
