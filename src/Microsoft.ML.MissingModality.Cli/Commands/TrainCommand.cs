@@ -8,7 +8,7 @@ namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
 /// <c>avqa train --data DIR --out MODEL.zip [--recall zero|mean|nearest|linear|rmm] [--slots L] [--enhance avr|none]
-/// [--diffusion-steps T] [--start-step S] [--training staged|joint] [--joint-preset avst|paper] [--epochs N] [--seed S]
+/// [--diffusion-steps T] [--start-step S] [--diffusion-target noise|velocity] [--training staged|joint] [--joint-preset avst|paper] [--epochs N] [--seed S]
 /// [--device auto|cpu|cuda] [--checkpoint DIR]</c>: fits the chosen recaller (none for <c>zero</c>: AVST alone) and trains the AVST answerer
 /// on the dataset's train split (Eq. 8 with a recaller), validating on its val split (best epoch kept), and saves the
 /// fitted pipeline as an ML.NET model zip. <c>--training joint</c> trains the RMM generator, the AVR diffusion and the
@@ -46,13 +46,15 @@ public static class TrainCommand
         enhance.AcceptOnlyFromAmong("avr", "none");
         var diffusionSteps = new Option<int>("--diffusion-steps") { Description = "T, the AVR diffusion's steps.", DefaultValueFactory = _ => avrDefaults.DiffusionSteps }.AtLeast(1);
         var startStep = new Option<int>("--start-step") { Description = "S: enhancement noises the pair to step S and denoises it (0: no noise, all T steps).", DefaultValueFactory = _ => avrDefaults.StartStep }.AtLeast(0);
+        var target = new Option<string>("--diffusion-target") { Description = "What the AVR denoiser learns to predict: noise (ε, the paper's Eq. 7) or velocity (v, its public code).", DefaultValueFactory = _ => TargetName(avrDefaults.Prediction) };
+        target.AcceptOnlyFromAmong("noise", "velocity");
         var training = new Option<string>("--training") { Description = "staged: the recaller, the diffusion and the answerer each on its own loss, one after another; joint: all three at once on the paper's total loss (needs --recall rmm).", DefaultValueFactory = _ => "staged" };
         training.AcceptOnlyFromAmong("staged", "joint");
         var jointPreset = new Option<string>("--joint-preset") { Description = "Schedule of --training joint: avst (batch 64) or paper (batch 4); Adam 1e-4 for all three networks either way. --batch-size and --learning-rate override it.", DefaultValueFactory = _ => "avst" };
         jointPreset.AcceptOnlyFromAmong("avst", "paper");
         var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
         {
-            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, checkpoint, prefetch, overwrite,
+            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, target, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, checkpoint, prefetch, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -113,6 +115,7 @@ public static class TrainCommand
             {
                 DiffusionSteps = parse.GetValue(diffusionSteps),
                 StartStep = parse.GetValue(startStep),
+                Prediction = parse.GetRequiredValue(target) == "velocity" ? DiffusionPrediction.Velocity : DiffusionPrediction.Noise,
                 Seed = parse.GetValue(seed),
                 CheckpointDirectory = parse.GetValue(checkpoint),
                 PrefetchBatches = parse.GetValue(prefetch),
@@ -138,7 +141,7 @@ public static class TrainCommand
                 if (parse.GetResult(learningRate) is { Implicit: false })
                     jointOptions.LearningRate = options.LearningRate;
                 context.Error.WriteLine($"Joint training ({parse.GetRequiredValue(jointPreset)} preset: batch {jointOptions.BatchSize}, Adam {jointOptions.LearningRate}): the RMM generator" +
-                    (enhancer is null ? "" : $", the AVR diffusion (T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep})") + " and the answerer on L_total = L_avqa + L_rmmr" + (enhancer is null ? "." : " + L_ave."));
+                    (enhancer is null ? "" : $", the AVR diffusion ({Describe(enhancer)})") + " and the answerer on L_total = L_avqa + L_rmmr" + (enhancer is null ? "." : " + L_ave."));
                 model = AvqaTrainingRecipe.FitJoint(mlContext, train, validation, jointOptions);
             }
             else
@@ -147,7 +150,7 @@ public static class TrainCommand
                 // The paper's "AVR only": no recall model, so the diffusion enhances zero-filled recalls.
                 recaller ??= enhancer is null ? null : mlContext.MissingModality().RecallBaseline(Microsoft.ML.MissingModality.Recall.RecallMethod.ZeroFill);
                 context.Error.WriteLine(recaller is null ? "Recaller: none (AVST alone)." :
-                    $"Recaller: {recallChoice}{(enhancer is null ? "" : $", then the AVR diffusion (T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep})")}; the answerer trains on Eq. 8.");
+                    $"Recaller: {recallChoice}{(enhancer is null ? "" : $", then the AVR diffusion ({Describe(enhancer)})")}; the answerer trains on Eq. 8.");
                 model = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, recaller, enhancer);
             }
             ModelFiles.SaveAtomically(mlContext, model, train.Schema, modelPath, parse.GetValue(overwrite));
@@ -156,6 +159,12 @@ public static class TrainCommand
             return Program.Success;
         }
     }
+
+    private static string TargetName(DiffusionPrediction prediction) =>
+        prediction == DiffusionPrediction.Velocity ? "velocity" : "noise";
+
+    private static string Describe(Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions enhancer) =>
+        $"T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep}, {(enhancer.Prediction == DiffusionPrediction.Velocity ? "v" : "ε")}-prediction";
 
     private static string AddressingName(SlotAddressing addressing) => addressing == SlotAddressing.Cosine ? "cosine" : "scaled-dot";
 }

@@ -85,8 +85,21 @@ public sealed class TrainEvaluateCommandTests
         var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--hidden-size", "8", "--device", "cpu",
             "--recall", "zero", "--enhance", "avr", "--diffusion-steps", "5", "--start-step", "2");
         Assert.AreEqual(Program.Success, code, stderr);
-        StringAssert.Contains(stderr, "Recaller: zero, then the AVR diffusion (T = 5, S = 2)");
+        StringAssert.Contains(stderr, "Recaller: zero, then the AVR diffusion (T = 5, S = 2, ε-prediction)");
         Assert.IsTrue(File.Exists(model));
+    }
+
+    [TestMethod]
+    public void Train_DiffusionTargetVelocity_TrainsAVPredictionDenoiserAndTheModelEvaluates()
+    {
+        string model = Path.Combine(_root, "avr-velocity.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--hidden-size", "8", "--device", "cpu",
+            "--recall", "mean", "--enhance", "avr", "--diffusion-steps", "4", "--diffusion-target", "velocity");
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stderr, "Recaller: mean, then the AVR diffusion (T = 4, S = 1, v-prediction)");
+        var (evaluated, stdout, evaluateErrors) = Run("evaluate", "--model", model, "--data", _data, "--missing", "visual");
+        Assert.AreEqual(Program.Success, evaluated, evaluateErrors);
+        StringAssert.Contains(stdout, "| **All** ");
     }
 
     [TestMethod]
