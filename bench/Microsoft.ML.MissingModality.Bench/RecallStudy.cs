@@ -16,7 +16,7 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.MissingModality.Bench;
 
 /// <summary>
-/// The recall study behind docs/results.md: for each recaller, its recall error on the test split (MSE and cosine
+/// The recall study behind docs/results-v3.md: for each recaller, its recall error on the test split (MSE and cosine
 /// similarity to the real features, per modality, complete test rows) and, unless <c>--recall-only</c>, the accuracy
 /// of an answerer trained after it (Eq. 8; AVST alone for <c>avst</c>) with complete inputs, audio missing and visual
 /// missing, with the seconds each fit took. A <c>joint…</c> name trains the RMM generator, the AVR diffusion and the

@@ -23,18 +23,25 @@ public static class DemoCommand
     /// <summary>The three Table 1 scenarios, in the order reported.</summary>
     public static readonly string[] Scenarios = ["none", "audio", "visual"];
 
-    /// <summary>Epochs the demo trains each answerer for unless told otherwise.</summary>
-    public const int DefaultEpochs = 10;
+    /// <summary>
+    /// Epochs the demo trains each answerer for unless told otherwise. The `small` preset's 8,296 training questions
+    /// make 1,037 steps an epoch at batch 8: three epochs are about as many steps as ten were on version 3's 2,074, and
+    /// AVST's validation accuracy levels off after three or four (docs/synthetic-benchmark.md, "Version 4").
+    /// </summary>
+    public const int DefaultEpochs = 3;
 
     /// <summary>
-    /// Rows per step of each answerer in the demo unless told otherwise. The `small` preset's 2,074 training questions
-    /// make 33 steps an epoch at AVST's 64, too few to train either answerer; the paper's 4 trains best but ten epochs
-    /// of it do not fit the demo's time, and five left the full method's answerer unreliable. Batch 8 for ten epochs
-    /// (2,600 steps) takes about as long as batch 4 for five (docs/results.md, "The demo's schedule").
+    /// Rows per step of each answerer in the demo unless told otherwise. AVST's 64 makes too few steps on a
+    /// demo-sized split; the paper's 4 trains its method best but does not fit the demo's time. Batch 16 runs an epoch
+    /// in about 60 % of batch 8's time but, in the same number of epochs, left AVST reading less of the picture
+    /// (docs/synthetic-benchmark.md, "Version 4").
     /// </summary>
     public const int DefaultBatchSize = 8;
 
-    /// <summary>Epochs of the RMM generator and of the AVR diffusion in the demo (their own defaults are 20).</summary>
+    /// <summary>
+    /// Most epochs of the RMM generator and of the AVR diffusion in the demo (their own defaults are 20); never more
+    /// than the answerers' epochs, so a shorter run shortens them too.
+    /// </summary>
     public const int ComponentEpochs = 5;
 
     /// <summary>Creates the command.</summary>
@@ -86,7 +93,8 @@ public static class DemoCommand
                 Progress = report => { bar.Clear(); context.Error.WriteLine("  " + report); history.Add(report); },
                 StepProgress = step => bar.Update($"epoch {step.Epoch}/{step.Epochs}", step.Step, step.StepsPerEpoch),
             };
-            context.Error.WriteLine($"2/3 Training AVST alone, then the RMM generator, the AVR diffusion ({ComponentEpochs} epochs each) and AVST on Eq. 8 ({Plural(options.Epochs, "epoch")} per answerer, validated on val).");
+            int componentEpochs = ComponentEpochsFor(options.Epochs);
+            context.Error.WriteLine($"2/3 Training AVST alone, then the RMM generator, the AVR diffusion ({Plural(componentEpochs, "epoch")} each) and AVST on Eq. 8 ({Plural(options.Epochs, "epoch")} per answerer, validated on val).");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var train = mlContext.Data.LoadFromAvqaDataset(data, "train");
             var validation = mlContext.Data.LoadFromAvqaDataset(data, "val");
@@ -98,13 +106,13 @@ public static class DemoCommand
             clock.Restart();
             var rmm = mlContext.MissingModality().RmmGenerator(new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
             {
-                Epochs = Math.Min(ComponentEpochs, options.Epochs),
+                Epochs = componentEpochs,
                 Seed = seedValue,
                 Progress = report => { bar.Clear(); context.Error.WriteLine("  rmm " + report); },
             });
             var avr = new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions
             {
-                Epochs = Math.Min(ComponentEpochs, options.Epochs),
+                Epochs = componentEpochs,
                 Seed = seedValue,
                 Progress = report => { bar.Clear(); context.Error.WriteLine("  avr " + report); },
             };
@@ -146,6 +154,8 @@ public static class DemoCommand
     /// <summary>The chart of the two answerers' training and validation accuracy per epoch.</summary>
     public const string TrainingChartFile = "training-curves.png";
 
+    private static int ComponentEpochsFor(int answererEpochs) => Math.Min(ComponentEpochs, answererEpochs);
+
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string ScenarioLabel(string scenario) => scenario == "none" ? "complete" : scenario + " missing";
@@ -157,7 +167,7 @@ public static class DemoCommand
         text.AppendLine(CultureInfo.InvariantCulture, $"# AVST alone and the full method (RMM + AVR) on the synthetic `{preset.Name}` benchmark (seed {seed})");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Trained {Plural(options.Epochs, "epoch")} (batch {options.BatchSize}, Adam lr {options.LearningRate} ×{options.LearningRateDecay} every {options.LearningRateStepEpochs} epochs, best validation epoch kept): AVST alone in {trainingTime.TotalMinutes:F1} min, where a missing modality is fed as zeros (AVST's baseline rule); the RMM generator, the AVR diffusion ({ComponentEpochs} epochs each) and AVST on Eq. 8 in {fullTrainingTime.TotalMinutes:F1} min, where a missing modality is recalled from the other one and the question and the pair is enhanced by the diffusion. Accuracy (%) on the test split.");
+            $"Trained {Plural(options.Epochs, "epoch")} (batch {options.BatchSize}, Adam lr {options.LearningRate} ×{options.LearningRateDecay} every {options.LearningRateStepEpochs} epochs, best validation epoch kept): AVST alone in {trainingTime.TotalMinutes:F1} min, where a missing modality is fed as zeros (AVST's baseline rule); the RMM generator, the AVR diffusion ({Plural(ComponentEpochsFor(options.Epochs), "epoch")} each) and AVST on Eq. 8 in {fullTrainingTime.TotalMinutes:F1} min, where a missing modality is recalled from the other one and the question and the pair is enhanced by the diffusion. Accuracy (%) on the test split.");
         text.AppendLine();
         text.Append(AvqaMetrics.ToMarkdownTable(results));
         text.AppendLine();

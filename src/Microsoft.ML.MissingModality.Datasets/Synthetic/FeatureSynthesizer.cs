@@ -20,7 +20,13 @@ public sealed class FeatureSynthesizer
     public const float VisualNoise = 0.3f;
 
     private const float TimbreSpread = 0.25f;
-    private const float BlobSigma = 0.08f;
+    /// <summary>
+    /// Spread of an object's Gaussian footprint, as a fraction of the frame (version 4; 0.08 before). Performances
+    /// are filmed to show the players, so a player fills a large part of the frame, and a ResNet's last block spreads
+    /// it further; at 0.08 an object lit about two cells of a 7×7 map and AVST could not read the picture at all
+    /// (docs/synthetic-benchmark.md, "Version 4").
+    /// </summary>
+    private const float BlobSigma = 0.2f;
     private const int DistractorKinds = 8;
     private const int NoiseBankSize = 1 << 20;
 

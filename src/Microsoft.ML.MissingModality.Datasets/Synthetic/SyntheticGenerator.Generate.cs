@@ -12,7 +12,7 @@ public sealed partial class SyntheticGenerator
     public const string ProvenanceFileName = "synthetic.json";
 
     /// <summary>Version of the generative model; bumped whenever the same seed would produce different data.</summary>
-    public const string GeneratorVersion = "3";
+    public const string GeneratorVersion = "4";
 
     /// <summary>
     /// Writes every split (videos, then their questions, one video at a time: nothing is held in memory) and a

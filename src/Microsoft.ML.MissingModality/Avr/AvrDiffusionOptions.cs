@@ -25,7 +25,7 @@ public sealed class AvrDiffusionOptions : TorchComponentOptions
     /// noise is added and the pair goes through all T reverse steps as if it were pure noise (the public code's
     /// inference; the paper does not say).
     /// </summary>
-    /// <value>Default: 1, chosen by measurement (docs/results.md).</value>
+    /// <value>Default: 1, chosen by measurement (docs/results-v3.md).</value>
     public int StartStep { get; set; } = 1;
 
     /// <summary>How the noise variances grow over the T steps.</summary>

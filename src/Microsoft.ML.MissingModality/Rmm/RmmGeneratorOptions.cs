@@ -20,12 +20,12 @@ public sealed class RmmGeneratorOptions : TorchComponentOptions
     public int Slots { get; set; } = 75;
 
     /// <summary>How a feature is scored against the slots (Eq. 1).</summary>
-    /// <value>Default: <see cref="SlotAddressing.Cosine"/> (the public code's), chosen by measurement: docs/results.md.</value>
+    /// <value>Default: <see cref="SlotAddressing.Cosine"/> (the public code's), chosen by measurement: docs/results-v3.md.</value>
     public SlotAddressing Addressing { get; set; } = SlotAddressing.Cosine;
 
     /// <summary>How the addressing by the available modality and by the question are combined (Eq. 2).</summary>
     /// <value>
-    /// Default: <see cref="SlotCombination.NormalizedProduct"/>, chosen by measurement (docs/results.md): the paper's
+    /// Default: <see cref="SlotCombination.NormalizedProduct"/>, chosen by measurement (docs/results-v3.md): the paper's
     /// <see cref="SlotCombination.SoftmaxOfProduct"/> recalls within noise of the training mean.
     /// </value>
     public SlotCombination Combination { get; set; } = SlotCombination.NormalizedProduct;
@@ -34,7 +34,7 @@ public sealed class RmmGeneratorOptions : TorchComponentOptions
     /// The inverse temperature the addressing scores are multiplied by before Eq. 1's softmax (the paper and its code
     /// use 1). Cosine scores lie in [−1, 1]: at 1, no slot can get more than a few percent of 75 slots' weight.
     /// </summary>
-    /// <value>Default: 1 (as printed); see docs/results.md for the measured alternatives.</value>
+    /// <value>Default: 1 (as printed); see docs/results-v3.md for the measured alternatives.</value>
     public double AddressingScale { get; set; } = 1;
 
     /// <summary>Whether the addressing scales (by visual, audio and question slots) are learned with the slots, starting at <see cref="AddressingScale"/>.</summary>
