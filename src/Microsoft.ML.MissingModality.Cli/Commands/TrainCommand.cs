@@ -46,7 +46,7 @@ public static class TrainCommand
         enhance.AcceptOnlyFromAmong("avr", "none");
         var diffusionSteps = new Option<int>("--diffusion-steps") { Description = "T, the AVR diffusion's steps.", DefaultValueFactory = _ => avrDefaults.DiffusionSteps }.AtLeast(1);
         var startStep = new Option<int>("--start-step") { Description = "S: enhancement noises the pair to step S and denoises it (0: no noise, all T steps).", DefaultValueFactory = _ => avrDefaults.StartStep }.AtLeast(0);
-        var target = new Option<string>("--diffusion-target") { Description = "What the AVR denoiser learns to predict: noise (ε, the paper's Eq. 7) or velocity (v, its public code).", DefaultValueFactory = _ => TargetName(avrDefaults.Prediction) };
+        var target = new Option<string>("--diffusion-target") { Description = "What the AVR denoiser learns to predict: noise (ε, the paper's Eq. 7) or velocity (v, its public code).", DefaultValueFactory = _ => avrDefaults.Prediction.ToString().ToLowerInvariant() };
         target.AcceptOnlyFromAmong("noise", "velocity");
         var training = new Option<string>("--training") { Description = "staged: the recaller, the diffusion and the answerer each on its own loss, one after another; joint: all three at once on the paper's total loss (needs --recall rmm).", DefaultValueFactory = _ => "staged" };
         training.AcceptOnlyFromAmong("staged", "joint");
@@ -115,7 +115,7 @@ public static class TrainCommand
             {
                 DiffusionSteps = parse.GetValue(diffusionSteps),
                 StartStep = parse.GetValue(startStep),
-                Prediction = parse.GetRequiredValue(target) == "velocity" ? DiffusionPrediction.Velocity : DiffusionPrediction.Noise,
+                Prediction = Enum.Parse<DiffusionPrediction>(parse.GetRequiredValue(target), ignoreCase: true),
                 Seed = parse.GetValue(seed),
                 CheckpointDirectory = parse.GetValue(checkpoint),
                 PrefetchBatches = parse.GetValue(prefetch),
@@ -159,9 +159,6 @@ public static class TrainCommand
             return Program.Success;
         }
     }
-
-    private static string TargetName(DiffusionPrediction prediction) =>
-        prediction == DiffusionPrediction.Velocity ? "velocity" : "noise";
 
     private static string Describe(Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions enhancer) =>
         $"T = {enhancer.DiffusionSteps}, S = {enhancer.StartStep}, {(enhancer.Prediction == DiffusionPrediction.Velocity ? "v" : "ε")}-prediction";
