@@ -116,8 +116,7 @@ public static class DemoCommand
                 Seed = seedValue,
                 Progress = report => { bar.Clear(); context.Error.WriteLine("  avr " + report); },
             };
-            // The small presets fit in memory: the recalled and enhanced features are computed once, not every epoch.
-            var fullModel = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, rmm, avr, cacheAnswererInputs: true);
+            var fullModel = AvqaTrainingRecipe.Fit(mlContext, train, validation, options, rmm, avr);
             var fullTrainingTime = clock.Elapsed;
             var fullHistory = history.ToList();
             ModelFiles.SaveAtomically(mlContext, fullModel, train.Schema, fullModelPath, overwrite: false);

@@ -134,7 +134,8 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
             using var step = torch.NewDisposeScope();
             var (audio, visual) = BatchTensors.Pair(batch, shape, device);
             var a = audio.reshape(-1, shape.AudioDim).to_type(torch.ScalarType.Float64);
-            var v = visual.transpose(1, 2).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);   // [C, B·T·P]
+            // Channels first, then one row per channel: [B, T, C, P] → [C, B, T, P] → [C, B·T·P].
+            var v = visual.permute(2, 0, 1, 3).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);
             audioSum = Add(audioSum, a.sum([0]));
             audioSquares = Add(audioSquares, a.Squared().sum([0]));
             visualSum = Add(visualSum, v.sum([1]));

@@ -57,6 +57,38 @@ public sealed class AvrDiffusionTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void Fit_ChannelsOfDifferentScales_StandardizesEachVisualChannelByItsOwnStatistics()
+    {
+        // Channel c scaled by c + 1 and shifted by 10·c: statistics that mix channels (or batch rows with channels)
+        // cannot match every channel's own. Batches of 16 rows, 4 channels: a mixing reshape would show.
+        var context = new MLContext(seed: 1);
+        var rows = TinyLinkedData.Rows(120, seed: 1);
+        foreach (var row in rows)
+        {
+            for (int i = 0; i < row.Visual.Length; i++)
+            {
+                int channel = i / (H * W) % C;
+                row.Visual[i] = row.Visual[i] * (channel + 1) + 10 * channel;
+            }
+        }
+        var avr = context.MissingModality().AvrDiffusion(TinyOptions(epochs: 1))
+            .Fit(Upstream(context, rows).Transform(context.Data.LoadFromEnumerable(rows)));
+
+        var buffers = avr.Network.named_buffers().ToDictionary(b => b.name, b => b.buffer.data<float>().ToArray());
+        var complete = rows.Where(r => !r.AudioMissing && !r.VisualMissing).ToList();
+        Assert.IsNotEmpty(complete);
+        for (int channel = 0; channel < C; channel++)
+        {
+            double[] values = complete.SelectMany(r => Enumerable.Range(0, S)
+                .SelectMany(s => r.Visual.Skip((s * C + channel) * H * W).Take(H * W))).Select(v => (double)v).ToArray();
+            double mean = values.Average();
+            double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+            Assert.AreEqual(mean, buffers["visualMean"][channel], 1e-4 * (1 + Math.Abs(mean)), $"channel {channel} mean");
+            Assert.AreEqual(std, buffers["visualScale"][channel], 1e-4 * (1 + std), $"channel {channel} standard deviation");
+        }
+    }
+
+    [TestMethod]
     public void WithEnhancementSteps_FittedPipeline_ChangesOnlyTheDiffusionsStartStep()
     {
         var context = new MLContext(seed: 1);
