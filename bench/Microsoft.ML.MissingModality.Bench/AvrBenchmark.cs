@@ -45,15 +45,15 @@ internal static class AvrBenchmark
         ITransformer? model = null;
         foreach (int batch in batchSizes)
         {
-            var rmmSteps = new StepClock();
+            var rmmSteps = new StepClock("RMM");
             var rmm = mm.RmmGenerator(new RmmGeneratorOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = rmmSteps.Tick })
                 .Fit(prep.Transform(train));
             var recalled = rmm.Transform(prep.Transform(train));
             Peak($"batch {batch}, RMM trained");
-            var aveSteps = new StepClock();
+            var aveSteps = new StepClock("AVE");
             var avr = mm.AvrDiffusion(new AvrDiffusionOptions { Epochs = 1, BatchSize = batch, StartStep = startStep, Seed = 1, StepProgress = aveSteps.Tick }).Fit(recalled);
             Peak($"batch {batch}, AVR trained");
-            var answerSteps = new StepClock();
+            var answerSteps = new StepClock("answerer");
             var answerer = mm.AvqaTrainer(new AvqaTrainerOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = answerSteps.Tick })
                 .Fit(avr.Transform(recalled));
             model = prep.Append(rmm).Append(avr).Append(answerer);
@@ -129,7 +129,7 @@ internal static class AvrBenchmark
     }
 
     // Seconds between step reports; the first step of an epoch also pays reading and warm-up, so it is left out.
-    private sealed class StepClock
+    private sealed class StepClock(string stage)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly List<double> _seconds = [];
@@ -143,6 +143,8 @@ internal static class AvrBenchmark
         {
             _seconds.Add(_clock.Elapsed.TotalSeconds);
             _clock.Restart();
+            if (MemorySampler.Verbose && (step.Step == 1 || step.Step % 50 == 0))
+                Console.Error.WriteLine($"[step] {stage} epoch {step.Epoch} step {step.Step}/{step.StepsPerEpoch}");
         }
     }
 }

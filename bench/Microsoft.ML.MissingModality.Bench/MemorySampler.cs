@@ -22,7 +22,7 @@ internal sealed class MemorySampler : IDisposable
     public long PeakNativeBytes { get; private set; }
 
     /// <summary>With MM_BENCH_MEMORY_LOG=1, every sample is written to standard error.</summary>
-    private static bool Verbose { get; } = Environment.GetEnvironmentVariable("MM_BENCH_MEMORY_LOG") == "1";
+    public static bool Verbose { get; } = Environment.GetEnvironmentVariable("MM_BENCH_MEMORY_LOG") == "1";
 
     public void Sample()
     {

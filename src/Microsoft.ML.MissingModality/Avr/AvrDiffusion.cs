@@ -123,11 +123,16 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
         }
     }
 
-    // Per audio dimension and visual channel, over every complete training row (one pass, in double precision).
+    // Per audio dimension and visual channel, over every complete training row (one pass, in double precision). The
+    // sums are updated in place: a new small tensor kept alive per batch would sit between each batch's freed
+    // multi-megabyte temporaries and keep the allocator from reusing them (4.8 GB resident after 960 MUSIC-AVQA rows).
     private static void FitStandardization(AvrNetwork network, IBatchSource train, RecallShape shape, torch.Device device)
     {
         using var scope = torch.NewDisposeScope();
-        torch.Tensor? audioSum = null, audioSquares = null, visualSum = null, visualSquares = null;
+        var audioSum = torch.zeros(shape.AudioDim, torch.ScalarType.Float64, device);
+        var audioSquares = torch.zeros(shape.AudioDim, torch.ScalarType.Float64, device);
+        var visualSum = torch.zeros(shape.VisualChannels, torch.ScalarType.Float64, device);
+        var visualSquares = torch.zeros(shape.VisualChannels, torch.ScalarType.Float64, device);
         long pairs = 0, positions = 0;
         foreach (var batch in train.ReadEpoch(epoch: 0))
         {
@@ -136,20 +141,17 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
             var a = audio.reshape(-1, shape.AudioDim).to_type(torch.ScalarType.Float64);
             // Channels first, then one row per channel: [B, T, C, P] → [C, B, T, P] → [C, B·T·P].
             var v = visual.permute(2, 0, 1, 3).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);
-            audioSum = Add(audioSum, a.sum([0]));
-            audioSquares = Add(audioSquares, a.Squared().sum([0]));
-            visualSum = Add(visualSum, v.sum([1]));
-            visualSquares = Add(visualSquares, v.Squared().sum([1]));
+            audioSum.add_(a.sum([0]));
+            audioSquares.add_(a.Squared().sum([0]));
+            visualSum.add_(v.sum([1]));
+            visualSquares.add_(v.Squared().sum([1]));
             pairs += a.shape[0];
             positions += v.shape[1];
         }
         if (pairs == 0)
             throw new InvalidDataException("The AVR diffusion needs rows with both modalities; the training data has none.");
-        network.SetStandardization(Moments(audioSum!, audioSquares!, pairs), Moments(visualSum!, visualSquares!, positions));
+        network.SetStandardization(Moments(audioSum, audioSquares, pairs), Moments(visualSum, visualSquares, positions));
     }
-
-    private static torch.Tensor Add(torch.Tensor? total, torch.Tensor value) =>
-        (total is null ? value.clone() : total.Plus(value)).MoveToOuterDisposeScope();
 
     private static (torch.Tensor Mean, torch.Tensor Std) Moments(torch.Tensor sum, torch.Tensor squares, long count)
     {
