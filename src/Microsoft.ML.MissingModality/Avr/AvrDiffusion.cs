@@ -141,10 +141,10 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
             var a = audio.reshape(-1, shape.AudioDim).to_type(torch.ScalarType.Float64);
             // Channels first, then one row per channel: [B, T, C, P] → [C, B, T, P] → [C, B·T·P].
             var v = visual.permute(2, 0, 1, 3).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);
-            audioSum.add_(a.sum([0]));
-            audioSquares.add_(a.Squared().sum([0]));
-            visualSum.add_(v.sum([1]));
-            visualSquares.add_(v.Squared().sum([1]));
+            audioSum.PlusInPlace(a.sum([0]));
+            audioSquares.PlusInPlace(a.Squared().sum([0]));
+            visualSum.PlusInPlace(v.sum([1]));
+            visualSquares.PlusInPlace(v.Squared().sum([1]));
             pairs += a.shape[0];
             positions += v.shape[1];
         }
