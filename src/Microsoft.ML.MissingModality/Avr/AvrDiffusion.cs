@@ -125,7 +125,8 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
 
     // Per audio dimension and visual channel, over every complete training row (one pass, in double precision). The
     // sums are updated in place: a new small tensor kept alive per batch would sit between each batch's freed
-    // multi-megabyte temporaries and keep the allocator from reusing them (4.8 GB resident after 960 MUSIC-AVQA rows).
+    // multi-megabyte temporaries and keep the allocator from reusing them (the resident set grew by 3-5 GB over one pass
+    // of 960 MUSIC-AVQA-shaped rows).
     private static void FitStandardization(AvrNetwork network, IBatchSource train, RecallShape shape, torch.Device device)
     {
         using var scope = torch.NewDisposeScope();
