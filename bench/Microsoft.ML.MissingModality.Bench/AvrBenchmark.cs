@@ -21,7 +21,7 @@ namespace Microsoft.ML.MissingModality.Bench;
 /// </summary>
 internal static class AvrBenchmark
 {
-    public static void Run(int videos, int[] batchSizes, int startStep, string workDirectory, string resultsPath)
+    public static void Run(int videos, int[] batchSizes, int startStep, int prefetch, string workDirectory, string resultsPath)
     {
         if (Directory.Exists(workDirectory)) Directory.Delete(workDirectory, recursive: true);
         string data = Path.Combine(workDirectory, "data");
@@ -46,15 +46,15 @@ internal static class AvrBenchmark
         foreach (int batch in batchSizes)
         {
             var rmmSteps = new StepClock("RMM");
-            var rmm = mm.RmmGenerator(new RmmGeneratorOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = rmmSteps.Tick })
+            var rmm = mm.RmmGenerator(new RmmGeneratorOptions { Epochs = 1, BatchSize = batch, Seed = 1, PrefetchBatches = prefetch, StepProgress = rmmSteps.Tick })
                 .Fit(prep.Transform(train));
             var recalled = rmm.Transform(prep.Transform(train));
             Peak($"batch {batch}, RMM trained");
             var aveSteps = new StepClock("AVE");
-            var avr = mm.AvrDiffusion(new AvrDiffusionOptions { Epochs = 1, BatchSize = batch, StartStep = startStep, Seed = 1, StepProgress = aveSteps.Tick }).Fit(recalled);
+            var avr = mm.AvrDiffusion(new AvrDiffusionOptions { Epochs = 1, BatchSize = batch, StartStep = startStep, Seed = 1, PrefetchBatches = prefetch, StepProgress = aveSteps.Tick }).Fit(recalled);
             Peak($"batch {batch}, AVR trained");
             var answerSteps = new StepClock("answerer");
-            var answerer = mm.AvqaTrainer(new AvqaTrainerOptions { Epochs = 1, BatchSize = batch, Seed = 1, StepProgress = answerSteps.Tick })
+            var answerer = mm.AvqaTrainer(new AvqaTrainerOptions { Epochs = 1, BatchSize = batch, Seed = 1, PrefetchBatches = prefetch, StepProgress = answerSteps.Tick })
                 .Fit(avr.Transform(recalled));
             model = prep.Append(rmm).Append(avr).Append(answerer);
             Peak($"batch {batch}, answerer trained");
@@ -91,7 +91,7 @@ internal static class AvrBenchmark
             benchmark = "avr",
             shape = FeatureShape.MusicAvqa.ToString(),
             questions = videos * 5,
-            defaults = $"RMM 75 slots; AVR width 64, 2 blocks, T = 10, S = {startStep} ({(startStep == 0 ? 10 : startStep)} reverse steps per pair), DDPM; AVST hidden 512",
+            defaults = $"RMM 75 slots; AVR width 64, 2 blocks, T = 10, S = {startStep} ({(startStep == 0 ? 10 : startStep)} reverse steps per pair), DDPM; AVST hidden 512; {prefetch} batch(es) read ahead",
             rows,
             audioMissingQuestionSeconds = Math.Round(latencies[latencies.Count / 2], 4),
             peakRssGb = Math.Round(MemorySampler.HighWaterMarkBytes() / 1e9, 2),

@@ -3,7 +3,7 @@ using Microsoft.ML.MissingModality.Bench;
 // Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- scoring [--repeats 3] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--enhance-sweep S1,S1-ddim-keep,S10-keep-c4] [--recalled-weight 1] [--batch-size 64] [--results FILE]  (a recaller NAME+avr[-S1][-T10][-ddim][-v][-keep][-c4] adds the AVR diffusion; joint[-paper][-stop][-stopavr][-lr0.001][-w0.1][-noavr] trains all three at once for --epochs)
-//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--work DIR] [--results FILE]
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--prefetch 1] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- datapath [--videos 64] [--batch-size 64] [--rounds 4] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before] [--repeats 5] [--warmup 2] [--rounds 3] [--threads 2] [--python /usr/bin/python3] [--peer-script bench/pytorch/avst_twin.py] [--results FILE]  (the library's AVST against its PyTorch twin, rounds alternating)
@@ -60,6 +60,7 @@ switch (benchmark)
             videos: int.Parse(Value("--videos", "64")!),
             batchSizes: Value("--batch-sizes", "4,64")!.Split(',').Select(int.Parse).ToArray(),
             startStep: int.Parse(Value("--start-step", "1")!),
+            prefetch: int.Parse(Value("--prefetch", "1")!),
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "mm-avr-bench"))!,
             resultsPath: Value("--results", Path.Combine("bench", "results", "avr.json"))!);
         return 0;

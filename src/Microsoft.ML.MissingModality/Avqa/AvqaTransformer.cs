@@ -62,9 +62,9 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
 
     private protected override TransformerVersion Version => FormatVersion;
 
-    private protected override int ScoringBatchSize => _batchSize;
+    private protected override int ScoringBatchSize => ScoringBatch.Rows(_batchSize, _binding);
 
-    private protected override IReadOnlyList<string> InputColumnNames => _binding.InputColumns;
+    private protected override IReadOnlyList<string> InputColumnNames => _binding.ReadColumns;
 
     private protected override void ValidateInputSchema(DataViewSchema inputSchema) => _binding.CheckCompatible(inputSchema);
 
@@ -87,7 +87,7 @@ public sealed class AvqaTransformer : RowMappingTransformerBase, ILoadableTransf
 
     private protected override bool ScoresInBatches => true;
 
-    private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new AvqaBatchScorer(this, _batchSize);
+    private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new AvqaBatchScorer(this, ScoringBatchSize);
 
     private protected override Delegate MakeOutputGetter(DataViewRow input, int outputIndex) =>
         _rowScorers.GetValue(input, row => new SingleRowScorer(row, new AvqaBatchScorer(this, capacity: 1))).MakeOutputGetter(outputIndex);

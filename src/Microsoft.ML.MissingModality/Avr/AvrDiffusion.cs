@@ -135,19 +135,24 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
         var visualSum = torch.zeros(shape.VisualChannels, torch.ScalarType.Float64, device);
         var visualSquares = torch.zeros(shape.VisualChannels, torch.ScalarType.Float64, device);
         long pairs = 0, positions = 0;
+        int chunkRows = RowChunks.Rows(int.MaxValue, shape.RowFloats);
         foreach (var batch in train.ReadEpoch(epoch: 0))
         {
-            using var step = torch.NewDisposeScope();
             var (audio, visual) = BatchTensors.Pair(batch, shape, device);
-            var a = audio.reshape(-1, shape.AudioDim).to_type(torch.ScalarType.Float64);
-            // Channels first, then one row per channel: [B, T, C, P] → [C, B, T, P] → [C, B·T·P].
-            var v = visual.permute(2, 0, 1, 3).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);
-            audioSum.PlusInPlace(a.sum([0]));
-            audioSquares.PlusInPlace(a.Squared().sum([0]));
-            visualSum.PlusInPlace(v.sum([1]));
-            visualSquares.PlusInPlace(v.Squared().sum([1]));
-            pairs += a.shape[0];
-            positions += v.shape[1];
+            // In row chunks: the double-precision copies of a whole MUSIC-AVQA batch of 64 would be 1.5 GB.
+            foreach (var (start, length) in RowChunks.Ranges(batch.Count, chunkRows))
+            {
+                using var step = torch.NewDisposeScope();
+                var a = audio.narrow(0, start, length).reshape(-1, shape.AudioDim).to_type(torch.ScalarType.Float64);
+                // Channels first, then one row per channel: [B, T, C, P] → [C, B, T, P] → [C, B·T·P].
+                var v = visual.narrow(0, start, length).permute(2, 0, 1, 3).reshape(shape.VisualChannels, -1).to_type(torch.ScalarType.Float64);
+                audioSum.PlusInPlace(a.sum([0]));
+                audioSquares.PlusInPlace(a.Squared().sum([0]));
+                visualSum.PlusInPlace(v.sum([1]));
+                visualSquares.PlusInPlace(v.Squared().sum([1]));
+                pairs += a.shape[0];
+                positions += v.shape[1];
+            }
         }
         if (pairs == 0)
             throw new InvalidDataException("The AVR diffusion needs rows with both modalities; the training data has none.");

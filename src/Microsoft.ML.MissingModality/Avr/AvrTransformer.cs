@@ -119,9 +119,9 @@ public sealed class AvrTransformer : RowMappingTransformerBase, ILoadableTransfo
 
     private protected override TransformerVersion Version => FormatVersion;
 
-    private protected override int ScoringBatchSize => BatchSize;
+    private protected override int ScoringBatchSize => ScoringBatch.Rows(BatchSize, Binding);
 
-    private protected override IReadOnlyList<string> InputColumnNames => Binding.InputColumns;
+    private protected override IReadOnlyList<string> InputColumnNames => Binding.ReadColumns;
 
     private protected override void ValidateInputSchema(DataViewSchema inputSchema) => Binding.CheckCompatible(inputSchema);
 
@@ -138,7 +138,7 @@ public sealed class AvrTransformer : RowMappingTransformerBase, ILoadableTransfo
 
     private protected override bool ScoresInBatches => true;
 
-    private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new AvrBatchScorer(this, BatchSize);
+    private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new AvrBatchScorer(this, ScoringBatchSize);
 
     private protected override Delegate MakeOutputGetter(DataViewRow input, int outputIndex) =>
         _rowScorers.GetValue(input, row => new SingleRowScorer(row, new AvrBatchScorer(this, capacity: 1))).MakeOutputGetter(outputIndex);

@@ -42,7 +42,7 @@ internal sealed class BatchRowReader
             _tokens = row.GetGetter<VBuffer<uint>>(schema[binding.QuestionColumn]);
         else if (binding.HasQuestion)
             _questionVector = row.GetGetter<VBuffer<float>>(schema[binding.QuestionColumn]);
-        if (binding.HasRecalled)
+        if (binding.ReadsRecalled)
         {
             _recalledAudio = row.GetGetter<VBuffer<float>>(schema[binding.RecalledAudioColumn!]);
             _recalledVisual = row.GetGetter<VBuffer<float>>(schema[binding.RecalledVisualColumn!]);
@@ -62,7 +62,7 @@ internal sealed class BatchRowReader
 
     /// <summary>The columns a cursor must activate for this reader.</summary>
     public static IEnumerable<DataViewSchema.Column> Needed(DataViewSchema schema, FeatureBinding binding, string? labelColumn, string? videoIdColumn = null) =>
-        binding.InputColumns.Append(labelColumn).Append(videoIdColumn).OfType<string>()
+        binding.ReadColumns.Append(labelColumn).Append(videoIdColumn).OfType<string>()
             .Select(name => schema.GetColumnOrNull(name)).OfType<DataViewSchema.Column>();
 
     /// <summary>Fills slot <paramref name="slot"/>; returns false when the row's answer is unknown (key 0).</summary>

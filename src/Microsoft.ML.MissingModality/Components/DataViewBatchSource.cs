@@ -43,8 +43,7 @@ internal sealed class DataViewBatchSource : IBatchSource
     /// </summary>
     public TrainingBatchPool BatchPool { get => _pool ??= NewBatchPool(); init => _pool = value; }
 
-    private TrainingBatchPool NewBatchPool() => new(() => new TrainingBatch(_batchSize, _binding.AudioLength, _binding.VisualLength,
-        _binding.QuestionLength, _binding.QuestionIsTokens, _binding.HasRecalled, _binding.HasEnhanced));
+    private TrainingBatchPool NewBatchPool() => new(() => _binding.NewBatch(_batchSize));
 
     /// <summary>Rows skipped in the last pass: an answer not in the label dictionary, or (complete rows only) a missing modality.</summary>
     public long SkippedRows { get; private set; }

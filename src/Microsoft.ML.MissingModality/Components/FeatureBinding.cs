@@ -36,6 +36,20 @@ internal sealed record FeatureBinding(
             .Concat(EnhancedColumns?.All ?? []).OfType<string>().ToArray();
 
     /// <summary>
+    /// Whether batches are filled with the recalled pair. Not when enhanced pairs are bound: they are made from the
+    /// recalled pair and replace it, and at MUSIC-AVQA's shapes a recalled map is 4 MB a row to read for nothing.
+    /// </summary>
+    public bool ReadsRecalled => HasRecalled && !HasEnhanced;
+
+    /// <summary>The columns a batch is filled from: <see cref="InputColumns"/> less the recalled pair when it is not read.</summary>
+    public IReadOnlyList<string> ReadColumns =>
+        ReadsRecalled || !HasRecalled ? InputColumns : InputColumns.Except([RecalledAudioColumn!, RecalledVisualColumn!]).ToArray();
+
+    /// <summary>A batch of <paramref name="capacity"/> rows with room for every role this binding reads.</summary>
+    public Training.TrainingBatch NewBatch(int capacity) =>
+        new(capacity, AudioLength, VisualLength, QuestionLength, QuestionIsTokens, ReadsRecalled, HasEnhanced);
+
+    /// <summary>
     /// Reads the roles off a schema. Recalled columns are bound when both are present; enhanced pairs when the names
     /// ask for them, the recalled pair is bound and all four are present.
     /// </summary>

@@ -38,15 +38,34 @@ internal sealed class AudioVisualDiffusion
     public (Tensor Loss, Tensor AudioError, Tensor VisualError) Loss(Tensor audio, Tensor visual, Generator generator)
     {
         using var scope = NewDisposeScope();
+        var (loss, audioError, visualError) = Loss(audio, visual, DrawTrainingNoise(audio, visual, generator));
+        return (loss.MoveToOuterDisposeScope(), audioError.MoveToOuterDisposeScope(), visualError.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The steps and noise Eq. 7 draws for the pairs of <paramref name="audio"/> <c>[B, T, A]</c> and
+    /// <paramref name="visual"/> <c>[B, T, C, P]</c>: drawn for the whole batch at once, so that a batch taken in chunks
+    /// (<see cref="DiffusionDraws.Rows"/>) sees the same draws as the batch at once.
+    /// </summary>
+    public DiffusionDraws DrawTrainingNoise(Tensor audio, Tensor visual, Generator generator)
+    {
+        long segments = audio.shape[1], pairs = audio.shape[0] * segments;
+        var config = Network.Config;
+        var steps = randint(0, Scheduler.Steps, [pairs], dtype: ScalarType.Int64, generator: generator).to(audio.device);
+        var audioNoise = randn([pairs, config.AudioDim], generator: generator).to(audio.device);
+        var visualNoise = randn([pairs, config.VisualChannels, config.VisualHeight, config.VisualWidth], generator: generator).to(visual.device);
+        return new DiffusionDraws(steps, audioNoise, visualNoise, segments);
+    }
+
+    /// <summary>Eq. 7 with the given draws (one per segment of the rows, <see cref="DrawTrainingNoise"/>).</summary>
+    public (Tensor Loss, Tensor AudioError, Tensor VisualError) Loss(Tensor audio, Tensor visual, DiffusionDraws draws)
+    {
+        using var scope = NewDisposeScope();
         var (a0, v0) = Network.Standardize(FoldAudio(audio), FoldVisual(visual));
-        long pairs = a0.shape[0];
-        var steps = randint(0, Scheduler.Steps, [pairs], dtype: ScalarType.Int64, generator: generator).to(a0.device);
-        var audioNoise = randn(a0.shape, generator: generator).to(a0.device);
-        var visualNoise = randn(v0.shape, generator: generator).to(a0.device);
         var (audioPrediction, visualPrediction) = Network.Denoiser.Predict(
-            Scheduler.AddNoise(a0, audioNoise, steps), Scheduler.AddNoise(v0, visualNoise, steps), steps);
-        var audioError = nn.functional.mse_loss(audioPrediction, Scheduler.Target(a0, audioNoise, steps, Prediction));
-        var visualError = nn.functional.mse_loss(visualPrediction, Scheduler.Target(v0, visualNoise, steps, Prediction));
+            Scheduler.AddNoise(a0, draws.AudioNoise, draws.Steps), Scheduler.AddNoise(v0, draws.VisualNoise, draws.Steps), draws.Steps);
+        var audioError = nn.functional.mse_loss(audioPrediction, Scheduler.Target(a0, draws.AudioNoise, draws.Steps, Prediction));
+        var visualError = nn.functional.mse_loss(visualPrediction, Scheduler.Target(v0, draws.VisualNoise, draws.Steps, Prediction));
         return (audioError.Plus(visualError).MoveToOuterDisposeScope(), audioError.MoveToOuterDisposeScope(), visualError.MoveToOuterDisposeScope());
     }
 
@@ -142,4 +161,18 @@ internal sealed class AudioVisualDiffusion
         var visual = cat(rowNoise.Select(g => randn(visualShape, generator: g)).ToArray(), 0).to(v.device);
         return (audio, visual);
     }
+}
+
+/// <summary>
+/// Eq. 7's draws for a batch: a step per segment <c>[B·T]</c> and noise shaped like the folded pairs (audio
+/// <c>[B·T, A]</c>, maps <c>[B·T, C, H, W]</c>), rows in order.
+/// </summary>
+internal sealed record DiffusionDraws(Tensor Steps, Tensor AudioNoise, Tensor VisualNoise, long Segments)
+{
+    /// <summary>The draws of rows <paramref name="start"/> .. start + length − 1 (views, no copy).</summary>
+    public DiffusionDraws Rows(int start, int length) => new(
+        Steps.narrow(0, start * Segments, length * Segments),
+        AudioNoise.narrow(0, start * Segments, length * Segments),
+        VisualNoise.narrow(0, start * Segments, length * Segments),
+        Segments);
 }

@@ -4,4 +4,7 @@ namespace Microsoft.ML.MissingModality.Modeling;
 internal sealed record RecallShape(int Segments, int AudioDim, int VisualChannels, int VisualPositions)
 {
     public int VisualSlotSize => VisualChannels * VisualPositions;
+
+    /// <summary>Values of one row's audio and visual features together.</summary>
+    public long RowFloats => (long)Segments * (AudioDim + VisualSlotSize);
 }

@@ -68,9 +68,9 @@ public sealed class RecallTransformer : RowMappingTransformerBase, ILoadableTran
 
     private protected override TransformerVersion Version => FormatVersion;
 
-    private protected override int ScoringBatchSize => BatchSize;
+    private protected override int ScoringBatchSize => ScoringBatch.Rows(BatchSize, Binding);
 
-    private protected override IReadOnlyList<string> InputColumnNames => Binding.InputColumns;
+    private protected override IReadOnlyList<string> InputColumnNames => Binding.ReadColumns;
 
     private protected override void ValidateInputSchema(DataViewSchema inputSchema) => Binding.CheckCompatible(inputSchema);
 
@@ -82,7 +82,7 @@ public sealed class RecallTransformer : RowMappingTransformerBase, ILoadableTran
 
     private protected override bool ScoresInBatches => true;
 
-    private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new RecallBatchScorer(this, BatchSize);
+    private protected override IBatchScorer CreateBatchScorer(DataViewSchema inputSchema) => new RecallBatchScorer(this, ScoringBatchSize);
 
     private protected override Delegate MakeOutputGetter(DataViewRow input, int outputIndex) =>
         _rowScorers.GetValue(input, row => new SingleRowScorer(row, new RecallBatchScorer(this, capacity: 1))).MakeOutputGetter(outputIndex);

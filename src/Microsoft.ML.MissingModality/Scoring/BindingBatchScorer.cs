@@ -17,7 +17,7 @@ internal abstract class BindingBatchScorer : IBatchScorer
     private protected BindingBatchScorer(FeatureBinding binding, int capacity)
     {
         _binding = binding;
-        Batch = new TrainingBatch(capacity, binding.AudioLength, binding.VisualLength, binding.QuestionLength, binding.QuestionIsTokens, binding.HasRecalled, binding.HasEnhanced);
+        Batch = binding.NewBatch(capacity);
     }
 
     /// <summary>The rows added since the last <see cref="ScoreBatch"/>.</summary>

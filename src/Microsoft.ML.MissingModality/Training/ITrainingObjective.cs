@@ -45,4 +45,10 @@ internal readonly record struct BatchResult(Tensor? Loss, double MetricSum, int 
     /// parameters (a stopped gradient that a detach cannot express); <see cref="Loss"/> is then only reported.
     /// </summary>
     public Action? Backward { get; init; }
+
+    /// <summary>
+    /// Whether the objective already computed the gradients (a batch taken in chunks back-propagates each chunk as it
+    /// goes); <see cref="Loss"/> is then only reported.
+    /// </summary>
+    public bool GradientsComputed { get; init; }
 }

@@ -70,19 +70,18 @@ internal sealed class TrainingBatch
     /// <summary>The enhanced pair built from the real audio and the recalled picture: its visual part.</summary>
     public float[]? EnhancedRecalledVisual { get; }
 
-    /// <summary>Whether there are recalled features to train and answer with.</summary>
-    public bool HasRecalled => RecalledAudio is not null && RecalledVisual is not null;
-
     /// <summary>
     /// What a row without its audio is answered from: the enhanced pair of (recalled audio, real picture) after an AVR
     /// diffusion, else the recalled audio with the real picture. Null without a recaller.
     /// </summary>
     public (float[] Audio, float[] Visual)? AudioMissingPair =>
-        !HasRecalled ? null : (EnhancedRecalledAudio ?? RecalledAudio!, EnhancedVisualWithRecalledAudio ?? Visual);
+        EnhancedRecalledAudio is not null ? (EnhancedRecalledAudio, EnhancedVisualWithRecalledAudio!)
+        : RecalledAudio is not null ? (RecalledAudio, Visual) : null;
 
     /// <summary>What a row without its picture is answered from: the enhanced (real audio, recalled picture), else that pair as it is.</summary>
     public (float[] Audio, float[] Visual)? VisualMissingPair =>
-        !HasRecalled ? null : (EnhancedAudioWithRecalledVisual ?? Audio, EnhancedRecalledVisual ?? RecalledVisual!);
+        EnhancedRecalledVisual is not null ? (EnhancedAudioWithRecalledVisual!, EnhancedRecalledVisual)
+        : RecalledVisual is not null ? (Audio, RecalledVisual) : null;
 
     /// <summary>Whether each row's audio is absent from the source.</summary>
     public bool[] AudioMissing { get; }

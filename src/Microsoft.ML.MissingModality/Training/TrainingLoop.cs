@@ -119,6 +119,8 @@ internal static class TrainingLoop
         {
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
+            // Before the forward pass, so that an objective may back-propagate as it goes (a batch taken in chunks).
+            optimizer.zero_grad();
             var result = objective.TrainStep(batch, device);
             if (result.Loss is null || result.Rows == 0)
                 continue;
@@ -126,8 +128,9 @@ internal static class TrainingLoop
             float stepLoss = result.Loss.item<float>();
             if (!float.IsFinite(stepLoss))
                 throw new TrainingDivergedException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {stepLoss}. Lower the learning rate.");
-            optimizer.zero_grad();
-            if (result.Backward is { } backward)
+            if (result.GradientsComputed)
+                Debug.Assert(result.Backward is null, "An objective that back-propagates itself has no backward to run.");
+            else if (result.Backward is { } backward)
                 backward();
             else
                 result.Loss.backward();

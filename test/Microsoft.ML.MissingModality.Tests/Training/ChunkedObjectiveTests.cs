@@ -1,0 +1,95 @@
+using Microsoft.ML.MissingModality.Diffusion;
+using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MissingModality.Tests.Training;
+
+[TestClass]
+public sealed class ChunkedObjectiveTests
+{
+    private static readonly RecallShape Shape = new(Segments: 2, AudioDim: 4, VisualChannels: 3, VisualPositions: 4);
+
+    // Five complete rows of random features and tokens.
+    private static TrainingBatch Batch()
+    {
+        var batch = new TrainingBatch(5, Shape.Segments * Shape.AudioDim, Shape.Segments * Shape.VisualSlotSize, questionLength: 3, questionIsTokens: true) { Count = 5 };
+        var random = new Random(7);
+        foreach (var array in new[] { batch.Audio, batch.Visual })
+            for (int i = 0; i < array.Length; i++) array[i] = (float)(random.NextDouble() * 2 - 1);
+        for (int i = 0; i < batch.Tokens!.Length; i++) batch.Tokens[i] = 1 + random.Next(5);
+        return batch;
+    }
+
+    private static (float Loss, double Metric, Dictionary<string, float[]> Gradients) Step(ITrainingObjective objective, TrainingBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        objective.Network.zero_grad();
+        var result = objective.TrainStep(batch, CPU);
+        Assert.IsTrue(result.GradientsComputed);
+        var gradients = objective.Network.named_parameters().Where(p => p.parameter.grad is not null)
+            .ToDictionary(p => p.name, p => p.parameter.grad!.data<float>().ToArray());
+        return (result.Loss!.item<float>(), result.MetricSum, gradients);
+    }
+
+    private static void AssertSame((float Loss, double Metric, Dictionary<string, float[]> Gradients) whole,
+        (float Loss, double Metric, Dictionary<string, float[]> Gradients) chunked)
+    {
+        Assert.AreEqual(whole.Loss, chunked.Loss, 1e-5 * Math.Max(1, Math.Abs(whole.Loss)));
+        Assert.AreEqual(whole.Metric, chunked.Metric, 1e-4);
+        Assert.IsTrue(whole.Gradients.Count > 0);
+        CollectionAssert.AreEquivalent(whole.Gradients.Keys.ToArray(), chunked.Gradients.Keys.ToArray());
+        foreach (var (name, expected) in whole.Gradients)
+        {
+            float scale = Math.Max(1e-3f, expected.Max(Math.Abs));
+            for (int i = 0; i < expected.Length; i++)
+                Assert.AreEqual(expected[i], chunked.Gradients[name][i], 1e-4 * scale, $"{name}[{i}]");
+        }
+    }
+
+    [TestMethod]
+    public void RmmTrainStep_RowsInChunksOfTwo_SameLossMetricAndGradientsAsTheWholeBatch()
+    {
+        var config = new RmmConfig
+        {
+            Segments = Shape.Segments, AudioDim = Shape.AudioDim, VisualChannels = Shape.VisualChannels, VisualPositions = Shape.VisualPositions,
+            VocabularySize = 6, QuestionHiddenSize = 8, Slots = 5, Addressing = SlotAddressing.Cosine,
+        };
+        var batch = Batch();
+        var whole = Step(new RmmObjective(new RmmNetwork(config, new Generator(1)), chunkRows: 5), batch);
+        var chunked = Step(new RmmObjective(new RmmNetwork(config, new Generator(1)), chunkRows: 2), batch);
+        AssertSame(whole, chunked);
+    }
+
+    [TestMethod]
+    public void AveTrainStep_RowsInChunksOfTwo_SameDrawsLossAndGradientsAsTheWholeBatch()
+    {
+        var config = new AvrConfig { AudioDim = Shape.AudioDim, VisualChannels = Shape.VisualChannels, VisualHeight = 2, VisualWidth = 2, Width = 8, Blocks = 1 };
+        AveObjective Objective(int chunkRows) => new(
+            new AudioVisualDiffusion(new AvrNetwork(config, new Generator(1)), new DiffusionScheduler(BetaSchedule.Sigmoid, 10), DiffusionPrediction.Noise),
+            Shape, seed: 3, chunkRows);
+        var batch = Batch();
+        using var whole = Objective(5);
+        using var chunked = Objective(2);
+        AssertSame(Step(whole, batch), Step(chunked, batch));
+    }
+
+    [TestMethod]
+    public void Rows_MusicAvqaShapes_EightRowsPerChunk()
+    {
+        var music = new RecallShape(Segments: 10, AudioDim: 128, VisualChannels: 512, VisualPositions: 196);
+        var demo = new RecallShape(Segments: 10, AudioDim: 128, VisualChannels: 64, VisualPositions: 49);
+        Assert.AreEqual(8, RowChunks.Rows(64, music.RowFloats));
+        Assert.AreEqual(64, RowChunks.Rows(64, demo.RowFloats));
+        Assert.AreEqual(4, RowChunks.Rows(4, music.RowFloats));
+        Assert.AreEqual(1, RowChunks.Rows(64, long.MaxValue / 8));
+    }
+
+    [TestMethod]
+    public void Ranges_SevenRowsInThrees_CoversEveryRowOnceInOrder()
+    {
+        CollectionAssert.AreEqual(new[] { (0, 3), (3, 3), (6, 1) }, RowChunks.Ranges(7, 3).ToArray());
+        Assert.AreEqual(0, RowChunks.Ranges(0, 3).Count());
+    }
+}
