@@ -32,7 +32,7 @@ public static class TrainCommand
         var stepEpochs = new Option<int>("--lr-step-epochs") { Description = "Multiply the learning rate by 0.1 every this many epochs.", DefaultValueFactory = _ => defaults.LearningRateStepEpochs }.AtLeast(1);
         var hidden = new Option<int>("--hidden-size") { Description = "Width of the hidden features.", DefaultValueFactory = _ => defaults.HiddenSize }.AtLeast(4);
         var patience = new Option<int?>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy." }.AtLeast(1);
-        var prefetch = new Option<int>("--prefetch") { Description = "Batches read ahead on another thread while the network trains (each costs one batch of memory); 0 reads on the training thread.", DefaultValueFactory = _ => defaults.PrefetchBatches }.AtLeast(0);
+        var prefetch = new Option<int>("--prefetch") { Description = "Batches read ahead on another thread while the network trains (each costs one batch of memory, at most 512 MiB in all); 0 reads on the training thread.", DefaultValueFactory = _ => defaults.PrefetchBatches }.AtLeast(0);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing model file." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Folder for a checkpoint after every epoch; running the same command again resumes from the last one (same final model as an uninterrupted run)." };
         var recall = new Option<string>("--recall") { Description = "Recaller before the answerer: zero (AVST alone), mean, nearest, linear, or rmm (the paper's generator).", DefaultValueFactory = _ => "rmm" };

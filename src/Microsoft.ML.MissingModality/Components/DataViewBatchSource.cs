@@ -34,8 +34,21 @@ internal sealed class DataViewBatchSource : IBatchSource
         _shuffleSeed = shuffleSeed;
     }
 
-    /// <summary>Batches filled ahead on another thread (each one batch of memory); 0 fills them on the caller's thread.</summary>
+    /// <summary>
+    /// Batches filled ahead on another thread (each one batch of memory), at most as many as fit
+    /// <see cref="ReadAheadBudgetBytes"/>; 0 fills them on the caller's thread.
+    /// </summary>
     public int PrefetchBatches { get; init; }
+
+    /// <summary>
+    /// 512 MiB: AVST's batches of 64 at MUSIC-AVQA's shapes (257 MB) are read ahead, the full method's answerer batches
+    /// of 64 (three 4 MB maps a row, 770 MB) are not — at those shapes the step is long enough that reading in series
+    /// costs little (docs/benchmarks.md), and a second batch would be a quarter of the memory bound.
+    /// </summary>
+    public const long ReadAheadBudgetBytes = 512L << 20;
+
+    /// <summary>The batches actually read ahead: <see cref="PrefetchBatches"/> within <see cref="ReadAheadBudgetBytes"/>.</summary>
+    public int ReadAheadBatches => (int)Math.Min(PrefetchBatches, ReadAheadBudgetBytes / Math.Max(1, sizeof(float) * _binding.BatchRowFloats * _batchSize));
 
     /// <summary>
     /// Where each pass borrows its batches: give a training source and its validation source the same pool, so that
@@ -51,10 +64,11 @@ internal sealed class DataViewBatchSource : IBatchSource
     public IEnumerable<TrainingBatch> ReadEpoch(int epoch)
     {
         var pool = BatchPool;
-        var batches = pool.Rent(PrefetchBatches + 1);
+        int readAhead = ReadAheadBatches;
+        var batches = pool.Rent(readAhead + 1);
         try
         {
-            var pass = PrefetchBatches == 0 ? Fill(epoch, () => batches[0]) : BatchPrefetch.Ahead(batches, rent => Fill(epoch, rent));
+            var pass = readAhead == 0 ? Fill(epoch, () => batches[0]) : BatchPrefetch.Ahead(batches, rent => Fill(epoch, rent));
             foreach (var batch in pass)
                 yield return batch;
         }

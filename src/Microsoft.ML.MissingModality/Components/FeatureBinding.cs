@@ -45,6 +45,9 @@ internal sealed record FeatureBinding(
     public IReadOnlyList<string> ReadColumns =>
         ReadsRecalled || !HasRecalled ? InputColumns : InputColumns.Except([RecalledAudioColumn!, RecalledVisualColumn!]).ToArray();
 
+    /// <summary>Feature values a batch holds per row: the real pair, the recalled pair if read, the two enhanced pairs if bound.</summary>
+    public long BatchRowFloats => ((long)AudioLength + VisualLength) * (1 + (ReadsRecalled ? 1 : 0) + (HasEnhanced ? 2 : 0));
+
     /// <summary>A batch of <paramref name="capacity"/> rows with room for every role this binding reads.</summary>
     public Training.TrainingBatch NewBatch(int capacity) =>
         new(capacity, AudioLength, VisualLength, QuestionLength, QuestionIsTokens, ReadsRecalled, HasEnhanced);

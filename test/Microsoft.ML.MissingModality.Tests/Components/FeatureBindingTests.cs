@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.MissingModality.Components;
 
 namespace Microsoft.ML.MissingModality.Tests.Components;
@@ -38,5 +39,35 @@ public sealed class FeatureBindingTests
         var recalledOnly = Recalled.NewBatch(capacity: 3);
         Assert.AreSame(recalledOnly.RecalledAudio, recalledOnly.AudioMissingPair!.Value.Audio);
         Assert.AreSame(recalledOnly.Visual, recalledOnly.AudioMissingPair!.Value.Visual);
+    }
+}
+
+[TestClass]
+public sealed class DataViewBatchSourceTests
+{
+    private static FeatureBinding Music(bool enhanced) => new("Audio", "Visual", "Question", "AudioMissing", "VisualMissing",
+        Segments: 10, AudioDim: 128, VisualChannels: 512, VisualPositions: 196, QuestionIsTokens: true, QuestionLength: 14, VocabularySize: 93)
+    {
+        RecalledAudioColumn = "RecalledAudio",
+        RecalledVisualColumn = "RecalledVisual",
+        EnhancedColumns = enhanced ? EnhancedPairColumns.Default : null,
+    };
+
+    private static int ReadAhead(FeatureBinding binding, int batchSize) =>
+        new DataViewBatchSource(new MLContext().Data.LoadFromEnumerable(Array.Empty<Row>()), binding, labelColumn: null, batchSize,
+            shuffleSeed: null, skipUnknownAnswers: false) { PrefetchBatches = 1 }.ReadAheadBatches;
+
+    [TestMethod]
+    public void ReadAheadBatches_MusicAvqaShapes_OnlyBatchesWithinTheBudget()
+    {
+        var avst = Music(enhanced: false) with { RecalledAudioColumn = null, RecalledVisualColumn = null };
+        Assert.AreEqual(1, ReadAhead(avst, 64));                  // 257 MB
+        Assert.AreEqual(0, ReadAhead(Music(enhanced: true), 64)); // three maps a row: 770 MB
+        Assert.AreEqual(1, ReadAhead(Music(enhanced: true), 16));
+    }
+
+    private sealed class Row
+    {
+        public float X { get; set; }
     }
 }
