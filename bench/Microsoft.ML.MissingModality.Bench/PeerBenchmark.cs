@@ -4,9 +4,13 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.MissingModality.Avqa;
+using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Components;
 using Microsoft.ML.MissingModality.Data;
+using Microsoft.ML.MissingModality.Diffusion;
 using Microsoft.ML.MissingModality.Modeling;
+using Microsoft.ML.MissingModality.Recall;
+using Microsoft.ML.MissingModality.Rmm;
 using Microsoft.ML.MissingModality.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,28 +18,45 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.MissingModality.Bench;
 
 /// <summary>
-/// The library's AVST against a same-architecture PyTorch twin (bench/pytorch/avst_twin.py) on the same machine in
-/// the same run. Both sides build AVST with the library's defaults at MUSIC-AVQA's shapes on the CPU and time four
-/// cases on random in-memory inputs: a training step at batch 64 and at batch 4 (the library's own step:
+/// The library's networks against same-architecture PyTorch twins on the same machine in the same run: AVST against
+/// bench/pytorch/avst_twin.py, the RMM generator and the AVR diffusion against bench/pytorch/rmm_avr_twin.py. Both
+/// sides build each network with the library's defaults at MUSIC-AVQA's shapes on the CPU and time cases on random
+/// in-memory inputs. AVST: a training step at batch 64 and at batch 4 (the library's own step:
 /// <see cref="TrainingLoop.RunEpoch"/> over a one-batch source — <see cref="AvstObjective.TrainStep(TrainingBatch, Device)"/>,
 /// zero_grad, backward, Adam step, in a dispose scope) and inference at batch 64 and at batch 1 (eval mode, no_grad,
 /// softmax, argmax, as <c>AvqaBatchScorer</c>); also the Adam step alone (after one batch-4 step's gradients) and the
-/// spatial grounding's forward alone at batch 64, each with the library's pre-change path beside it. Rounds alternate: each round runs the library's cases, then the
-/// twin's as a subprocess, or the other order on odd rounds, so that drift on a shared machine hits both. Reports per
-/// case the median seconds of each side over all rounds, the ratio library / PyTorch, both peak resident sets and both
-/// parameter counts. Without /usr/bin/python3 and torch only the library side is reported.
+/// spatial grounding's forward alone at batch 64, each with the library's pre-change path beside it. RMM and AVR: a
+/// training step at batch 64 and at batch 4 (RunEpoch with <see cref="RmmObjective"/> or <see cref="AveObjective"/>,
+/// which take the batch in row chunks; the twin takes it whole), and AVR's enhancement of one row's and of eight rows'
+/// two pairs (as <c>AvrBatchScorer</c>). Rounds alternate: each round runs the library's cases, then the twins' as
+/// subprocesses (one per network), or the other order on odd rounds, so that drift on a shared machine hits both.
+/// Reports per case the median seconds of each side over all rounds, the ratio library / PyTorch, the peak resident
+/// sets and, per network, both parameter counts. Without /usr/bin/python3 and torch only the library side is reported.
 /// </summary>
 internal static class PeerBenchmark
 {
-    private enum Mode { Train, Infer, Adam, AdamOperations, Ground, GroundBefore }
+    private enum Network { Avst, Rmm, Avr }
+
+    private enum Mode { Train, Infer, Adam, AdamOperations, Ground, GroundBefore, Enhance }
+
+    private sealed record Case(string Name, Network Network, Mode Mode, int Batch, bool OnPeer);
 
     // The "-ops" and "-before" cases run on the library's side only: the code paths this benchmark's optimizer and
     // grounding changes replaced (libtorch's operations per parameter; the squared copy, the separate mean), kept here
-    // so that before and after are measured in one run.
-    private static readonly (string Name, Mode Mode, int Batch, bool OnPeer)[] KnownCases =
-        [("train64", Mode.Train, 64, true), ("train4", Mode.Train, 4, true), ("infer64", Mode.Infer, 64, true), ("infer1", Mode.Infer, 1, true),
-         ("adam4", Mode.Adam, 4, true), ("adam4-ops", Mode.AdamOperations, 4, false),
-         ("ground64", Mode.Ground, 64, true), ("ground64-before", Mode.GroundBefore, 64, false)];
+    // so that before and after are measured in one run. The twin names the other cases the same.
+    private static readonly Case[] KnownCases =
+        [new("train64", Network.Avst, Mode.Train, 64, true), new("train4", Network.Avst, Mode.Train, 4, true),
+         new("infer64", Network.Avst, Mode.Infer, 64, true), new("infer1", Network.Avst, Mode.Infer, 1, true),
+         new("adam4", Network.Avst, Mode.Adam, 4, true), new("adam4-ops", Network.Avst, Mode.AdamOperations, 4, false),
+         new("ground64", Network.Avst, Mode.Ground, 64, true), new("ground64-before", Network.Avst, Mode.GroundBefore, 64, false),
+         new("rmm-train64", Network.Rmm, Mode.Train, 64, true), new("rmm-train4", Network.Rmm, Mode.Train, 4, true),
+         new("ave-train64", Network.Avr, Mode.Train, 64, true), new("ave-train4", Network.Avr, Mode.Train, 4, true),
+         new("enhance1", Network.Avr, Mode.Enhance, 1, true), new("enhance8", Network.Avr, Mode.Enhance, 8, true)];
+
+    private static string Label(Network network) => network switch { Network.Avst => "AVST", Network.Rmm => "RMM", _ => "AVR" };
+
+    // Each network's twin in bench/pytorch (one script holds both RMM and AVR; it runs one network per process).
+    private static string TwinScript(Network network) => network == Network.Avst ? "avst_twin.py" : "rmm_avr_twin.py";
 
     // MUSIC-AVQA: 14 padded word ids over 92 words + <pad> (AvstConfig's documented vocabulary), 42 answers.
     private const int Vocabulary = 93;
@@ -44,46 +65,63 @@ internal static class PeerBenchmark
 
     public static int Run(string[] caseNames, int repeats, int warmup, int rounds, int threads, string python, string? script, string resultsPath)
     {
-        var cases = caseNames.Select(n => KnownCases.FirstOrDefault(known => known.Name == n) is { Name: not null } found ? found
-            : throw new ArgumentException($"Unknown case '{n}'; known: {string.Join(",", KnownCases.Select(k => k.Name))}.")).ToArray();
+        var cases = caseNames.Select(n => KnownCases.FirstOrDefault(known => known.Name == n)
+            ?? throw new ArgumentException($"Unknown case '{n}'; known: {string.Join(",", KnownCases.Select(k => k.Name))}.")).ToArray();
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         torch.set_num_threads(threads);
 
-        // The answerer as AvqaTrainer.Prepare and CreateObjective build it, from a binding with MUSIC-AVQA's shapes.
+        // Batches as the answerer's binding reads them, at MUSIC-AVQA's shapes (the other networks read the same roles).
         var options = new AvqaTrainerOptions();
         var shape = FeatureShape.MusicAvqa;
         var binding = new FeatureBinding(options.AudioColumnName, options.VisualColumnName, options.QuestionColumnName,
             options.AudioMissingColumnName, options.VisualMissingColumnName, shape.Segments, shape.AudioDim,
             shape.VisualChannels, shape.VisualPositions, QuestionIsTokens: true, options.MaxQuestionTokens, Vocabulary);
-        var config = binding.ToAvstConfig(options.HiddenSize, options.Dropout, options.MatchingLossWeight, Answers);
-        AvstNetwork network;
-        using (var initialization = new Generator(Seed))
-            network = new AvstNetwork(config, initialization);
-        using var objective = new AvstObjective(network, Seed, options.RecalledPairLossWeight);
-        network.to(CPU);
-        using var optimizer = TrainingLoop.CreateOptimizer(objective, options.LearningRate);
-        using var unfusedOptimizer = new HeldScalarAdam([new(network.parameters(), lr: options.LearningRate)], options.LearningRate) { Fuse = false };
-        long parameters = network.parameters().Sum(p => p.numel());
-        var parametersByModule = network.named_children().ToDictionary(c => c.name, c => c.module.parameters().Sum(p => p.numel()));
-        Console.WriteLine($"library AVST: {parameters:N0} parameters ({string.Join(", ", parametersByModule.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
+        var batches = cases.GroupBy(c => c.Batch).ToDictionary(g => g.Key,
+            g => RandomBatch(g.Key, binding, Seed + g.Key, recalled: g.Any(c => c.Mode == Mode.Enhance)));
 
-        var batches = cases.Select(c => c.Batch).Distinct().ToDictionary(b => b, b => RandomBatch(b, binding, Seed + b));
+        // Only the networks the cases time are built, so that the library's peak resident set is theirs.
+        var networks = cases.Select(c => c.Network).Distinct().ToArray();
+        var sides = networks.ToDictionary(n => n, n => n switch
+        {
+            Network.Avst => (ILibrarySide)new AvstSide(binding),
+            Network.Rmm => new RmmSide(shape, batches[cases.Where(c => c.Network == n).Max(c => c.Batch)]),
+            _ => new AvrSide(shape),
+        });
+        try
+        {
+            return Measure(cases, networks, sides, batches, shape, repeats, warmup, rounds, threads, python, script, resultsPath);
+        }
+        finally
+        {
+            foreach (var side in sides.Values)
+                side.Dispose();
+        }
+    }
+
+    private static int Measure(Case[] cases, Network[] networks, Dictionary<Network, ILibrarySide> sides, Dictionary<int, TrainingBatch> batches,
+        FeatureShape shape, int repeats, int warmup, int rounds, int threads, string python, string? script, string resultsPath)
+    {
         double inputsPeakMiB = MiB(MemorySampler.HighWaterMarkBytes());
-
-        var peer = FindPeer(python, script);
-        if (peer.Script is null)
-            Console.WriteLine($"PyTorch peer not found: {peer.Reason}. Reporting the library side only.");
-        else
-            Console.WriteLine($"PyTorch peer: {python} {peer.Script}, {peer.Parameters:N0} parameters{(peer.Parameters == parameters ? " (same as the library)" : " — NOT the library's count")}");
+        var peers = new Dictionary<Network, Peer>();
+        foreach (var n in networks)
+        {
+            var side = sides[n];
+            Console.WriteLine($"library {Label(n)}: {side.Parameters:N0} parameters ({string.Join(", ", side.ParametersByModule.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
+            var peer = peers[n] = FindPeer(python, script, n, PeerCases(cases, n));
+            if (peer.Script is null)
+                Console.WriteLine($"PyTorch peer of {Label(n)} not found: {peer.Reason}. Reporting the library side only.");
+            else
+                Console.WriteLine($"PyTorch peer of {Label(n)}: {python} {peer.Script}, {peer.Parameters:N0} parameters{(peer.Parameters == side.Parameters ? " (same as the library)" : " — NOT the library's count")}");
+        }
 
         var librarySeconds = cases.ToDictionary(c => c.Name, _ => new List<double>());
         var peerSeconds = cases.ToDictionary(c => c.Name, _ => new List<double>());
         var libraryRoundMedians = cases.ToDictionary(c => c.Name, _ => new List<double>());
         var peerRoundMedians = cases.ToDictionary(c => c.Name, _ => new List<double>());
         JsonNode? peerReport = null;
-        double peerPeakMiB = 0;
+        var peerPeakMiB = networks.ToDictionary(n => n, _ => 0.0);
         for (int round = 0; round < rounds; round++)
         {
             bool libraryFirst = round % 2 == 0;
@@ -93,27 +131,23 @@ internal static class PeerBenchmark
                 {
                     foreach (var c in cases)
                     {
-                        var batch = batches[c.Batch];
-                        Action step = c.Mode switch
-                        {
-                            Mode.Train => () => TrainingLoop.RunEpoch(objective, optimizer, new OneBatch(batch), round + 1, CPU, null, default),
-                            Mode.Infer => () => Infer(network, batch),
-                            Mode.Adam => OptimizerStep(objective, optimizer, batch),
-                            Mode.AdamOperations => OptimizerStep(objective, unfusedOptimizer, batch),
-                            _ => Grounding(batch, config, before: c.Mode == Mode.GroundBefore),
-                        };
-                        var seconds = Time(step, warmup, repeats);
+                        var seconds = Time(sides[c.Network].Step(c, batches[c.Batch], round), warmup, repeats);
                         librarySeconds[c.Name].AddRange(seconds);
                         libraryRoundMedians[c.Name].Add(Median(seconds));
                         Console.WriteLine($"round {round + 1}, library {c.Name}: median {Median(seconds):F4} s ({string.Join(", ", seconds.Select(s => s.ToString("F4", CultureInfo.InvariantCulture)))})");
                     }
+                    continue;
                 }
-                else if (peer.Script is not null)
+                // One twin process per network, so that each reports its own network's peak resident set.
+                foreach (var n in networks)
                 {
-                    var report = RunPeer(python, peer.Script, cases.Where(c => c.OnPeer).Select(c => c.Name).ToArray(), repeats, warmup, threads);
+                    var onPeer = cases.Where(c => c.Network == n && c.OnPeer).ToArray();
+                    if (peers[n].Script is not { } peerScript || onPeer.Length == 0)
+                        continue;
+                    var report = RunPeer(python, peerScript, PeerCases(cases, n), repeats, warmup, threads);
                     peerReport = report;
-                    peerPeakMiB = Math.Max(peerPeakMiB, report["peakRssMiB"]!.GetValue<double>());
-                    foreach (var c in cases.Where(c => c.OnPeer))
+                    peerPeakMiB[n] = Math.Max(peerPeakMiB[n], report["peakRssMiB"]!.GetValue<double>());
+                    foreach (var c in onPeer)
                     {
                         var seconds = report["cases"]![c.Name]!["seconds"]!.AsArray().Select(s => s!.GetValue<double>()).ToList();
                         peerSeconds[c.Name].AddRange(seconds);
@@ -132,14 +166,18 @@ internal static class PeerBenchmark
             return new
             {
                 name = c.Name,
+                network = Label(c.Network),
                 mode = c.Mode switch
                 {
+                    Mode.Train when c.Network == Network.Rmm => "train step (RMMR loss; the library in row chunks)",
+                    Mode.Train when c.Network == Network.Avr => "train step (AVE loss; the library in row chunks)",
                     Mode.Train => "train step",
                     Mode.Infer => "inference",
                     Mode.Adam => "Adam step alone (fused on the library's side)",
                     Mode.AdamOperations => "Adam step alone, libtorch operations per parameter (before the fused update)",
                     Mode.Ground => "spatial grounding forward, no_grad",
-                    _ => "spatial grounding forward, no_grad, before (squared copy, separate mean)",
+                    Mode.GroundBefore => "spatial grounding forward, no_grad, before (squared copy, separate mean)",
+                    _ => "enhancement of each row's two pairs, eval, no_grad",
                 },
                 batch = c.Batch,
                 libraryMedianSeconds = Math.Round(library, 4),
@@ -152,14 +190,14 @@ internal static class PeerBenchmark
             };
         }).ToArray();
         foreach (var row in rows)
-            Console.WriteLine($"{row.name,-8} library {row.libraryMedianSeconds,8:F4} s   PyTorch {(row.pytorchMedianSeconds is { } p ? p.ToString("F4", CultureInfo.InvariantCulture) : "—"),8} s   library/PyTorch {(row.ratioLibraryOverPytorch is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "—")}");
+            Console.WriteLine($"{row.name,-15} library {row.libraryMedianSeconds,8:F4} s   PyTorch {(row.pytorchMedianSeconds is { } p ? p.ToString("F4", CultureInfo.InvariantCulture) : "—"),8} s   library/PyTorch {(row.ratioLibraryOverPytorch is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "—")}");
 
         var result = new
         {
             benchmark = "peer",
             device = "cpu",
             shape = shape.ToString(),
-            model = $"AVST, hidden {config.HiddenSize}, {config.AttentionHeads} heads, feed-forward {config.FeedForwardWidth}, dropout {config.Dropout}, vocabulary {config.VocabularySize}, {config.MaxQuestionTokens} tokens, {config.AnswerCount} answers, matching-loss weight {config.MatchingLossWeight}; Adam lr {options.LearningRate}",
+            model = string.Join(" | ", networks.Select(n => sides[n].Description)),
             cases = rows,
             repeats,
             warmup,
@@ -175,26 +213,40 @@ internal static class PeerBenchmark
                     ?? typeof(torch).Assembly.GetName().Version?.ToString(),
                 torchThreads = torch.get_num_threads(),
                 nativeLibraries = NativeLibraries(),
-                parameters,
-                parametersByModule,
                 peakRssMiB = libraryPeakMiB,
                 peakRssMiBWithInputsOnly = inputsPeakMiB,
             },
-            pytorch = peer.Script is null
-                ? (object)new { found = false, reason = peer.Reason }
+            pytorch = peers.Values.All(p => p.Script is null)
+                ? (object)new { found = false, reason = string.Join("; ", peers.Values.Select(p => p.Reason)) }
                 : new
                 {
                     found = true,
                     python,
-                    script = peer.Script is null ? null : Path.GetRelativePath(Environment.CurrentDirectory, peer.Script),
                     torch = peerReport?["torch"]?.GetValue<string>(),
                     torchThreads = peerReport?["threads"]?.GetValue<int>(),
                     nativeLibraries = peerReport?["blas"],
-                    parameters = peer.Parameters,
-                    parametersByModule = peer.ParametersByModule,
-                    peakRssMiB = peerPeakMiB,
+                    peakRssMiB = peerPeakMiB.Values.Max(),
                 },
-            parametersMatch = peer.Script is null ? (bool?)null : peer.Parameters == parameters,
+            // Per network: what was built, both parameter counts, the twin's script and its process's peak resident set.
+            networks = networks.ToDictionary(Label, n => new
+            {
+                model = sides[n].Description,
+                libraryParameters = sides[n].Parameters,
+                libraryParametersByModule = sides[n].ParametersByModule,
+                pytorch = peers[n].Script is not { } peerScript
+                    ? (object)new { found = false, reason = peers[n].Reason }
+                    : new
+                    {
+                        found = true,
+                        script = Path.GetRelativePath(Environment.CurrentDirectory, peerScript),
+                        parameters = peers[n].Parameters,
+                        parametersByModule = peers[n].ParametersByModule,
+                        peakRssMiB = peerPeakMiB[n],
+                    },
+                parametersMatch = peers[n].Script is null ? (bool?)null : peers[n].Parameters == sides[n].Parameters,
+            }),
+            parametersMatch = peers.Values.All(p => p.Script is null) ? (bool?)null
+                : networks.All(n => peers[n].Script is null || peers[n].Parameters == sides[n].Parameters),
             machine = BenchResults.Machine,
         };
         Console.WriteLine(BenchResults.WriteJson(resultsPath, result));
@@ -202,10 +254,11 @@ internal static class PeerBenchmark
     }
 
     // Random inputs at MUSIC-AVQA's shapes: audio N(0, 1), visual maps U[0, 1) (non-negative, like ResNet
-    // activations), 14 word ids in 1..92, answers in 0..41, every row its own video (so every row has a negative).
-    private static TrainingBatch RandomBatch(int size, FeatureBinding binding, int seed)
+    // activations), 14 word ids in 1..92, answers in 0..41, every row its own video (so every row has a negative);
+    // with `recalled`, a recalled pair drawn alike (what the AVR diffusion enhances).
+    private static TrainingBatch RandomBatch(int size, FeatureBinding binding, int seed, bool recalled)
     {
-        var batch = new TrainingBatch(size, binding.AudioLength, binding.VisualLength, binding.QuestionLength, questionIsTokens: true) { Count = size };
+        var batch = new TrainingBatch(size, binding.AudioLength, binding.VisualLength, binding.QuestionLength, questionIsTokens: true, hasRecalled: recalled) { Count = size };
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed);
         randn([size, binding.AudioLength], generator: generator).data<float>().CopyTo(batch.Audio);
@@ -214,6 +267,11 @@ internal static class PeerBenchmark
         randint(0, Answers, [size], dtype: int64, generator: generator).data<long>().CopyTo(batch.Labels);
         for (int i = 0; i < size; i++)
             batch.VideoKeys[i] = i;
+        if (recalled)
+        {
+            randn([size, binding.AudioLength], generator: generator).data<float>().CopyTo(batch.RecalledAudio!);
+            rand([size, binding.VisualLength], generator: generator).data<float>().CopyTo(batch.RecalledVisual!);
+        }
         return batch;
     }
 
@@ -288,15 +346,24 @@ internal static class PeerBenchmark
 
     private sealed record Peer(string? Script, string? Reason, long Parameters = 0, JsonNode? ParametersByModule = null);
 
-    // The twin is usable when the script exists and `python script --params-only` runs (python present, torch importable).
-    private static Peer FindPeer(string python, string? script)
+    // The cases a network's twin runs (those it has), as its --cases argument.
+    private static string[] PeerCases(Case[] cases, Network network) =>
+        cases.Where(c => c.Network == network && c.OnPeer).Select(c => c.Name).ToArray();
+
+    // A network's twin is usable when the script exists and `python script --params-only` runs (python present, torch
+    // importable). `script` (--peer-script) names AVST's twin; the other twin is read from its folder.
+    private static Peer FindPeer(string python, string? script, Network network, string[] cases)
     {
-        script ??= LocateScript();
+        string name = TwinScript(network);
+        script = script is null ? LocateScript(name)
+            : network == Network.Avst ? script : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(script))!, name);
         if (script is null || !File.Exists(script))
-            return new Peer(null, $"bench/pytorch/avst_twin.py not found{(script is null ? "" : $" at {script}")}");
+            return new Peer(null, $"bench/pytorch/{name} not found{(script is null ? "" : $" at {script}")}");
         if (!File.Exists(python))
             return new Peer(null, $"{python} not found (apt-get install python3-torch)");
-        var (exit, stdout, stderr) = Exec(python, [script, "--params-only"], TimeSpan.FromMinutes(2));
+        // The cases pick the network of a twin that holds two; avst_twin.py ignores them here.
+        string[] arguments = cases.Length == 0 ? [script, "--params-only"] : [script, "--params-only", "--cases", string.Join(",", cases)];
+        var (exit, stdout, stderr) = Exec(python, arguments, TimeSpan.FromMinutes(2));
         if (exit != 0)
             return new Peer(null, $"{python} {script} --params-only exited with {exit}: {LastLine(stderr)} (apt-get install python3-torch)");
         var counts = JsonNode.Parse(stdout)!;
@@ -338,9 +405,9 @@ internal static class PeerBenchmark
     }
 
     // From the working directory (the repository root, as the other modes assume), else upwards from the binary.
-    private static string? LocateScript()
+    private static string? LocateScript(string fileName)
     {
-        string relative = Path.Combine("bench", "pytorch", "avst_twin.py");
+        string relative = Path.Combine("bench", "pytorch", fileName);
         if (File.Exists(relative))
             return relative;
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
@@ -370,6 +437,228 @@ internal static class PeerBenchmark
     }
 
     private static double MiB(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
+
+    // One network of the library, built as its estimator builds it, and the timed action of each of its cases.
+    private interface ILibrarySide : IDisposable
+    {
+        // The network and its options, for the results.
+        string Description { get; }
+
+        long Parameters { get; }
+
+        // Per part: the first component of each parameter's name (the twins name their parts as the C# fields).
+        Dictionary<string, long> ParametersByModule { get; }
+
+        // What one timed run of the case does; whatever it prepares (gradients, output buffers) is done here, untimed.
+        Action Step(Case c, TrainingBatch batch, int round);
+    }
+
+    private static long ParameterCount(nn.Module module) => module.parameters().Sum(p => p.numel());
+
+    private static Dictionary<string, long> ByPart(nn.Module module) => module.named_parameters()
+        .GroupBy(p => p.name.Split('.')[0]).ToDictionary(g => g.Key, g => g.Sum(p => p.parameter.numel()));
+
+    // The answerer as AvqaTrainer.Prepare and CreateObjective build it.
+    private sealed class AvstSide : ILibrarySide
+    {
+        private readonly AvstConfig _config;
+        private readonly AvstNetwork _network;
+        private readonly AvstObjective _objective;
+        private readonly HeldScalarAdam _optimizer;
+        private readonly HeldScalarAdam _unfusedOptimizer;
+
+        public AvstSide(FeatureBinding binding)
+        {
+            var options = new AvqaTrainerOptions();
+            _config = binding.ToAvstConfig(options.HiddenSize, options.Dropout, options.MatchingLossWeight, Answers);
+            using (var initialization = new Generator(Seed))
+                _network = new AvstNetwork(_config, initialization);
+            _objective = new AvstObjective(_network, Seed, options.RecalledPairLossWeight);
+            _network.to(CPU);
+            _optimizer = TrainingLoop.CreateOptimizer(_objective, options.LearningRate);
+            _unfusedOptimizer = new HeldScalarAdam([new(_network.parameters(), lr: options.LearningRate)], options.LearningRate) { Fuse = false };
+            Description = $"AVST, hidden {_config.HiddenSize}, {_config.AttentionHeads} heads, feed-forward {_config.FeedForwardWidth}, dropout {_config.Dropout}, vocabulary {_config.VocabularySize}, {_config.MaxQuestionTokens} tokens, {_config.AnswerCount} answers, matching-loss weight {_config.MatchingLossWeight}; Adam lr {options.LearningRate}";
+        }
+
+        public string Description { get; }
+
+        public long Parameters => ParameterCount(_network);
+
+        public Dictionary<string, long> ParametersByModule => ByPart(_network);
+
+        public Action Step(Case c, TrainingBatch batch, int round) => c.Mode switch
+        {
+            Mode.Train => () => TrainingLoop.RunEpoch(_objective, _optimizer, new OneBatch(batch), round + 1, CPU, null, default),
+            Mode.Infer => () => Infer(_network, batch),
+            Mode.Adam => OptimizerStep(_objective, _optimizer, batch),
+            Mode.AdamOperations => OptimizerStep(_objective, _unfusedOptimizer, batch),
+            Mode.Ground or Mode.GroundBefore => Grounding(batch, _config, before: c.Mode == Mode.GroundBefore),
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Name, "Not an AVST case."),
+        };
+
+        public void Dispose()
+        {
+            _unfusedOptimizer.Dispose();
+            _optimizer.Dispose();
+            _objective.Dispose();
+        }
+    }
+
+    // The RMM generator as RmmGenerator.Prepare builds it with the options' defaults: its slots set from a batch of
+    // complete rows, trained by RmmObjective (rows in chunks: 8 at these shapes) with the options' learning rate.
+    private sealed class RmmSide : ILibrarySide
+    {
+        private readonly RmmNetwork _network;
+        private readonly RmmObjective _objective;
+        private readonly HeldScalarAdam _optimizer;
+
+        public RmmSide(FeatureShape shape, TrainingBatch slotBatch)
+        {
+            var options = new RmmGeneratorOptions();
+            var config = new RecallModelConfig
+            {
+                Method = RecallMethod.Rmm,
+                AudioDimensions = shape.AudioShape,
+                VisualDimensions = shape.VisualShape,
+                Slots = options.Slots,
+                Addressing = options.Addressing,
+                Combination = options.Combination,
+                AddressingScale = options.AddressingScale,
+                LearnAddressingScale = options.LearnAddressingScale,
+                QuestionHiddenSize = options.QuestionHiddenSize,
+                QuestionIsTokens = true,
+                VocabularySize = Vocabulary,
+            };
+            using (var initialization = new Generator(Seed))
+                _network = new RmmNetwork(config.ToRmmConfig(), initialization);
+            _network.to(CPU);
+            using (var scope = NewDisposeScope())
+            using (var generator = new Generator(Seed + 2))
+            {
+                var (audio, visual) = BatchTensors.Pair(slotBatch, _network.Config.Shape, CPU);
+                _network.InitializeSlotsFromData(audio, visual, BatchTensors.Question(slotBatch, CPU), generator);
+            }
+            _objective = new RmmObjective(_network);
+            _optimizer = TrainingLoop.CreateOptimizer(_objective, options.LearningRate);
+            int chunk = RowChunks.Rows(int.MaxValue, _network.Config.Shape.RowFloats);
+            Description = $"RMM generator, {config.Slots} slots, {config.Addressing} addressing (scale {config.AddressingScale}{(config.LearnAddressingScale ? ", learned" : "")}), {config.Combination}, question hidden {config.QuestionHiddenSize}, vocabulary {Vocabulary}, {slotBatch.QuestionLength} tokens; RMMR loss in chunks of {chunk} rows; Adam lr {options.LearningRate}";
+        }
+
+        public string Description { get; }
+
+        public long Parameters => ParameterCount(_network);
+
+        public Dictionary<string, long> ParametersByModule => ByPart(_network);
+
+        public Action Step(Case c, TrainingBatch batch, int round) => c.Mode == Mode.Train
+            ? () => TrainingLoop.RunEpoch(_objective, _optimizer, new OneBatch(batch), round + 1, CPU, null, default)
+            : throw new ArgumentOutOfRangeException(nameof(c), c.Name, "Not an RMM case.");
+
+        public void Dispose() => _optimizer.Dispose();
+    }
+
+    // The AVR diffusion as AvrDiffusion.Prepare builds it with the options' defaults, its standardisation mean 0 and
+    // standard deviation 1 (the twin's too), trained by AveObjective (rows in chunks) and enhancing as AvrBatchScorer.
+    private sealed class AvrSide : ILibrarySide
+    {
+        private readonly AvrModelConfig _config;
+        private readonly AvrNetwork _network;
+        private readonly AudioVisualDiffusion _diffusion;
+        private readonly AveObjective _objective;
+        private readonly HeldScalarAdam _optimizer;
+        private readonly Dictionary<int, float[][]> _outputs = [];
+
+        public AvrSide(FeatureShape shape)
+        {
+            var options = new AvrDiffusionOptions();
+            _config = new AvrModelConfig
+            {
+                AudioDimensions = shape.AudioShape,
+                VisualDimensions = shape.VisualShape,
+                Width = options.Width,
+                Blocks = options.Blocks,
+                DiffusionSteps = options.DiffusionSteps,
+                StartStep = options.StartStep,
+                Schedule = options.Schedule,
+                Prediction = options.Prediction,
+                Sampler = options.Sampler,
+                ClampOriginal = options.ClampOriginal,
+                KeepRealModality = options.KeepRealModality,
+                NoiseSeed = Seed,
+            };
+            using (var initialization = new Generator(Seed))
+                _network = new AvrNetwork(_config.ToNetworkConfig(), initialization);
+            _network.to(CPU);
+            using (var scope = NewDisposeScope())
+                _network.SetStandardization((zeros(shape.AudioDim), ones(shape.AudioDim)), (zeros(shape.VisualChannels), ones(shape.VisualChannels)));
+            _diffusion = new AudioVisualDiffusion(_network, _config.CreateScheduler(), _config.Prediction);
+            _objective = new AveObjective(_diffusion, _config.Shape, Seed);
+            _optimizer = TrainingLoop.CreateOptimizer(_objective, options.LearningRate);
+            int chunk = RowChunks.Rows(int.MaxValue, _config.Shape.RowFloats);
+            Description = $"AVR diffusion, width {_config.Width}, {_config.Blocks} blocks, T {_config.DiffusionSteps} ({_config.Schedule}), {_config.Prediction} prediction, {_config.Sampler} from S {_config.StartStep}, standardisation mean 0 / std 1; AVE loss in chunks of {chunk} rows; Adam lr {options.LearningRate}";
+        }
+
+        public string Description { get; }
+
+        public long Parameters => ParameterCount(_network);
+
+        public Dictionary<string, long> ParametersByModule => ByPart(_network.Denoiser);
+
+        public Action Step(Case c, TrainingBatch batch, int round) => c.Mode switch
+        {
+            Mode.Train => () => TrainingLoop.RunEpoch(_objective, _optimizer, new OneBatch(batch), round + 1, CPU, null, default),
+            Mode.Enhance => Enhance(batch),
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.Name, "Not an AVR case."),
+        };
+
+        // Both pairs of every row, as AvrBatchScorer.Score does: (recalled audio, real maps), then (real audio,
+        // recalled maps), into output arrays allocated once per batch size.
+        private Action Enhance(TrainingBatch batch)
+        {
+            if (!_outputs.TryGetValue(batch.Count, out var outputs))
+            {
+                outputs = [new float[batch.Count * batch.AudioLength], new float[batch.Count * batch.VisualLength],
+                           new float[batch.Count * batch.AudioLength], new float[batch.Count * batch.VisualLength]];
+                _outputs[batch.Count] = outputs;
+            }
+            return () =>
+            {
+                _network.eval();
+                EnhancePair(batch, batch.RecalledAudio!, batch.Visual, RealPart.Visual, 0, outputs[0], outputs[1]);
+                EnhancePair(batch, batch.Audio, batch.RecalledVisual!, RealPart.Audio, 1, outputs[2], outputs[3]);
+            };
+        }
+
+        // Each row's noise from its own generator. The scorer seeds it with a hash of the row's inputs (a managed
+        // pass over ~1M floats per row and pair); here, as in the twin, a seed from the row and the pair instead.
+        private void EnhancePair(TrainingBatch batch, float[] audioSource, float[] visualSource, RealPart real, int pair, float[] audioOutput, float[] visualOutput)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var shape = _config.Shape;
+            int rows = batch.Count;
+            var audio = BatchTensors.Rows(audioSource, rows, batch.AudioLength, CPU).view(rows, shape.Segments, shape.AudioDim);
+            var visual = BatchTensors.Rows(visualSource, rows, batch.VisualLength, CPU).view(rows, shape.Segments, shape.VisualChannels, shape.VisualPositions);
+            var generators = Enumerable.Range(0, rows).Select(row => new Generator((ulong)(Seed + 2 * row + pair))).ToArray();
+            try
+            {
+                var (enhancedAudio, enhancedVisual) = _diffusion.Enhance(audio, visual, _config.Enhancement, real, generators);
+                enhancedAudio.cpu().contiguous().data<float>().CopyTo(audioOutput);
+                enhancedVisual.cpu().contiguous().data<float>().CopyTo(visualOutput);
+            }
+            finally
+            {
+                foreach (var generator in generators)
+                    generator.Dispose();
+            }
+        }
+
+        public void Dispose()
+        {
+            _optimizer.Dispose();
+            _objective.Dispose();
+        }
+    }
 
     // The same batch, once per epoch: RunEpoch then runs exactly one training step.
     private sealed class OneBatch(TrainingBatch batch) : IBatchSource

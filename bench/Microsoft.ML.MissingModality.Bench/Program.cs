@@ -6,7 +6,7 @@ using Microsoft.ML.MissingModality.Bench;
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--prefetch 1] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- datapath [--videos 64] [--batch-size 64] [--rounds 4] [--work DIR] [--results FILE]
-//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before] [--repeats 5] [--warmup 2] [--rounds 3] [--threads 2] [--python /usr/bin/python3] [--peer-script bench/pytorch/avst_twin.py] [--results FILE]  (the library's AVST against its PyTorch twin, rounds alternating)
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before] [--repeats 5] [--warmup 2] [--rounds 3] [--threads 2] [--python /usr/bin/python3] [--peer-script bench/pytorch/avst_twin.py] [--results FILE]  (the library's networks against their PyTorch twins, rounds alternating; the default cases are AVST's, and --cases may also name rmm-train64,rmm-train4,ave-train64,ave-train4,enhance1,enhance8 for the RMM generator and the AVR diffusion, whose twin bench/pytorch/rmm_avr_twin.py is read from --peer-script's folder)
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
 string? Value(string name, string? fallback)
@@ -82,6 +82,6 @@ switch (benchmark)
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench scoring [--repeats R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench training [--videos N] [--epochs E] [--device auto|cpu|cuda] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench datapath [--videos N] [--batch-size B] [--rounds R] [--work DIR] [--results FILE]");
-        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before] [--repeats N] [--warmup W] [--rounds R] [--threads T] [--python PATH] [--peer-script FILE] [--results FILE]");
+        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before,rmm-train64,rmm-train4,ave-train64,ave-train4,enhance1,enhance8] [--repeats N] [--warmup W] [--rounds R] [--threads T] [--python PATH] [--peer-script FILE] [--results FILE]");
         return 2;
 }

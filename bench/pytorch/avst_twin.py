@@ -327,6 +327,15 @@ def loaded_blas():
 
 
 def peak_rss_mib():
+    """This process's peak resident set (VmHWM). Not ru_maxrss: Linux carries the spawning process's resident set over
+    exec into it, so a twin started by the .NET bench would report at least the library's footprint at that moment."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)      # kB
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)   # ru_maxrss is KiB on Linux
 
 

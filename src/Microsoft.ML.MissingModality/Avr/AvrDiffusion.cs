@@ -138,6 +138,7 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
         int chunkRows = RowChunks.Rows(int.MaxValue, shape.RowFloats);
         foreach (var batch in train.ReadEpoch(epoch: 0))
         {
+            using var batchScope = torch.NewDisposeScope();
             var (audio, visual) = BatchTensors.Pair(batch, shape, device);
             // In row chunks: the double-precision copies of a whole MUSIC-AVQA batch of 64 would be 1.5 GB.
             foreach (var (start, length) in RowChunks.Ranges(batch.Count, chunkRows))
