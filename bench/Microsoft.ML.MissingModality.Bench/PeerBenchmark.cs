@@ -284,7 +284,7 @@ internal static class PeerBenchmark
         var output = network.forward(BatchTensors.Inputs(batch, network.Config, CPU));
         var probabilities = nn.functional.softmax(output.Logits, 1).cpu();
         var copied = new float[probabilities.numel()];
-        probabilities.data<float>().CopyTo(copied);
+        BatchTensors.CopyTo(probabilities, copied);
         _ = probabilities.argmax(1).data<long>().ToArray();
     }
 
@@ -643,8 +643,8 @@ internal static class PeerBenchmark
             try
             {
                 var (enhancedAudio, enhancedVisual) = _diffusion.Enhance(audio, visual, _config.Enhancement, real, generators);
-                enhancedAudio.cpu().contiguous().data<float>().CopyTo(audioOutput);
-                enhancedVisual.cpu().contiguous().data<float>().CopyTo(visualOutput);
+                BatchTensors.CopyTo(enhancedAudio, audioOutput);
+                BatchTensors.CopyTo(enhancedVisual, visualOutput);
             }
             finally
             {

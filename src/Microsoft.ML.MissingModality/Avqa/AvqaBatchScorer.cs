@@ -34,7 +34,7 @@ internal sealed class AvqaBatchScorer : BindingBatchScorer
         var network = _owner.Network;
         var output = network.forward(BatchTensors.Inputs(Batch, network.Config, DeviceOf(network)));
         var probabilities = torch.nn.functional.softmax(output.Logits, 1).cpu();
-        probabilities.data<float>().CopyTo(_probabilities.AsSpan(0, count * _answers));
+        BatchTensors.CopyTo(probabilities, _probabilities.AsSpan(0, count * _answers));
         var predicted = probabilities.argmax(1).data<long>().ToArray();
         for (int i = 0; i < count; i++)
             _predicted[i] = (uint)predicted[i] + 1;

@@ -84,13 +84,13 @@ internal sealed class AvrBatchScorer : BindingBatchScorer
 
     private static void Scatter(Tensor enhanced, long[] rows, int length, float[] destination)
     {
-        var values = enhanced.cpu().contiguous().data<float>();
         if (Leading(rows))
         {
-            values.CopyTo(destination.AsSpan(0, rows.Length * length));
+            BatchTensors.CopyTo(enhanced, destination.AsSpan(0, rows.Length * length));
             return;
         }
-        var flat = values.ToArray();
+        var flat = new float[rows.Length * length];
+        BatchTensors.CopyTo(enhanced, flat);
         for (int k = 0; k < rows.Length; k++)
             flat.AsSpan(k * length, length).CopyTo(destination.AsSpan((int)rows[k] * length, length));
     }

@@ -114,7 +114,7 @@ public sealed class LinearRecallTransformer : RowMappingTransformerBase, ILoadab
             using var scope = torch.NewDisposeScope();
             using var _ = torch.no_grad();
             var x = torch.tensor(_inputs.AsSpan(0, count * owner.InputSize).ToArray(), [count, owner.InputSize]).to(owner._device);
-            owner._model.forward(x).cpu().data<float>().CopyTo(_outputs.AsSpan(0, count * owner.OutputSize));
+            Training.BatchTensors.CopyTo(owner._model.forward(x), _outputs.AsSpan(0, count * owner.OutputSize));
         }
 
         public Delegate MakeOutputGetter(int outputIndex, Func<int> currentSlot) =>

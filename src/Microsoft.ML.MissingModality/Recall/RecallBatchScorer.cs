@@ -28,8 +28,8 @@ internal sealed class RecallBatchScorer : BindingBatchScorer
         var (audio, visual) = BatchTensors.Pair(Batch, _owner.Config.Shape, device);
         var question = _owner.Binding.HasQuestion ? BatchTensors.Question(Batch, device) : null;
         var (recalledAudio, recalledVisual) = _owner.Model.RecallBoth(audio, visual, question);
-        recalledAudio.cpu().contiguous().data<float>().CopyTo(_audio.AsSpan(0, count * Batch.AudioLength));
-        recalledVisual.cpu().contiguous().data<float>().CopyTo(_visual.AsSpan(0, count * Batch.VisualLength));
+        BatchTensors.CopyTo(recalledAudio, _audio.AsSpan(0, count * Batch.AudioLength));
+        BatchTensors.CopyTo(recalledVisual, _visual.AsSpan(0, count * Batch.VisualLength));
         for (int i = 0; i < count; i++)
         {
             if (Batch.VisualMissing[i])

@@ -55,4 +55,22 @@ internal static class BatchTensors
         var result = frombuffer(values, ScalarType.Float32, count).view(rows, length);
         return device.type == DeviceType.CPU ? result : result.to(device);
     }
+
+    /// <summary>
+    /// Copies a float tensor's values, in row-major order, into <paramref name="destination"/> (which must hold exactly
+    /// as many). Through the tensor's bytes: TorchSharp's <c>data&lt;float&gt;().CopyTo</c> walks the elements one by one,
+    /// 34 ms for a 32 MB batch of eight MUSIC-AVQA maps against 2 ms for this copy.
+    /// </summary>
+    public static void CopyTo(Tensor values, Span<float> destination)
+    {
+        if (values.dtype != ScalarType.Float32)
+            throw new ArgumentException($"Expected a float32 tensor; got {values.dtype}.", nameof(values));
+        if (values.numel() != destination.Length)
+            throw new ArgumentException($"The tensor has {values.numel()} values; the destination holds {destination.Length}.", nameof(destination));
+        if (destination.Length == 0)
+            return;
+        using var scope = NewDisposeScope();
+        var dense = values.device_type == DeviceType.CPU && values.is_contiguous() ? values : values.cpu().contiguous();
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(dense.bytes).CopyTo(destination);
+    }
 }

@@ -40,4 +40,26 @@ public sealed class BatchTensorsTests
 
         CollectionAssert.AreEqual(new long[] { 2, 0 }, rows.shape);
     }
+
+    [TestMethod]
+    public void CopyTo_TransposedTensor_CopiesTheValuesInRowMajorOrder()
+    {
+        using var scope = NewDisposeScope();
+        var transposed = arange(6, dtype: ScalarType.Float32).view(2, 3).t();          // [[0, 3], [1, 4], [2, 5]]
+        var destination = new float[6];
+
+        BatchTensors.CopyTo(transposed, destination);
+
+        CollectionAssert.AreEqual(transposed.contiguous().data<float>().ToArray(), destination);
+        CollectionAssert.AreEqual(new[] { 0f, 3, 1, 4, 2, 5 }, destination);
+    }
+
+    [TestMethod]
+    public void CopyTo_WrongLength_ThrowsNamingBothSizes()
+    {
+        using var scope = NewDisposeScope();
+        var error = Assert.ThrowsExactly<ArgumentException>(() => BatchTensors.CopyTo(ones(4), new float[3]));
+        StringAssert.Contains(error.Message, "4 values");
+        StringAssert.Contains(error.Message, "holds 3");
+    }
 }
