@@ -23,7 +23,7 @@ internal sealed class AveObjective : ITrainingObjective, IDisposable
     /// <param name="diffusion">The diffusion trained.</param>
     /// <param name="shape">The pair's shapes.</param>
     /// <param name="seed">Seeds the training and the validation draws.</param>
-    /// <param name="chunkRows">Rows per pass through the denoiser; null: <see cref="RowChunks.Rows"/> for a batch of 64.</param>
+    /// <param name="chunkRows">Rows per pass through the denoiser; null: as many as <see cref="RowChunks.Rows"/> allows at these shapes.</param>
     public AveObjective(AudioVisualDiffusion diffusion, RecallShape shape, int seed, int? chunkRows = null)
     {
         _diffusion = diffusion;

@@ -11,7 +11,7 @@ namespace Microsoft.ML.MissingModality.Training;
 /// and gradient as the batch at once (the losses are means over rows of equal size), in a chunk's memory.
 /// </summary>
 /// <param name="network">The generator trained.</param>
-/// <param name="chunkRows">Rows per pass; null: <see cref="RowChunks.Rows"/> for a batch of any size.</param>
+/// <param name="chunkRows">Rows per pass; null: as many as <see cref="RowChunks.Rows"/> allows at these shapes.</param>
 internal sealed class RmmObjective(RmmNetwork network, int? chunkRows = null) : ITrainingObjective
 {
     public const string Metric = "recall cosine";
