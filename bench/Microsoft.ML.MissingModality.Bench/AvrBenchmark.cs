@@ -10,13 +10,15 @@ using Microsoft.ML.MissingModality.Datasets.Synthetic;
 using Microsoft.ML.MissingModality.Rmm;
 using Microsoft.ML.MissingModality.Scenarios;
 using Microsoft.ML.MissingModality.Training;
+using TorchSharp;
 
 namespace Microsoft.ML.MissingModality.Bench;
 
 /// <summary>
 /// The full method (RMM generator, AVR diffusion, AVST on Eq. 8) at MUSIC-AVQA's real shapes (audio [10,128],
 /// visual [10,512,14,14], 14 tokens): seconds per training step of each staged component at each batch size (one
-/// epoch each, the median step after the first), their sum as the full method's step, the process's peak memory, and
+/// epoch each, the median step after the first), their sum as the full method's step, the answerer step split into
+/// its parts, the process's peak memory, and
 /// the latency of answering one question with the audio missing through a PredictionEngine.
 /// </summary>
 internal static class AvrBenchmark
@@ -58,6 +60,7 @@ internal static class AvrBenchmark
                 .Fit(avr.Transform(recalled));
             model = prep.Append(rmm).Append(avr).Append(answerer);
             Peak($"batch {batch}, answerer trained");
+            var answererParts = AnswererStepParts(answerer, avr.Transform(recalled), batch);
             var row = new
             {
                 batch,
@@ -65,6 +68,7 @@ internal static class AvrBenchmark
                 aveStepSeconds = aveSteps.Median,
                 answererStepSeconds = answerSteps.Median,
                 fullMethodStepSeconds = Math.Round(rmmSteps.Median + aveSteps.Median + answerSteps.Median, 3),
+                answererStepParts = answererParts,
                 steps = $"{rmmSteps.Count} / {aveSteps.Count} / {answerSteps.Count}",
             };
             Console.WriteLine(row);
@@ -103,6 +107,51 @@ internal static class AvrBenchmark
         };
         Console.WriteLine(BenchResults.WriteJson(resultsPath, result));
         Directory.Delete(workDirectory, recursive: true);
+    }
+
+    // Where an answerer step goes, timed apart over the first batches of the trained answerer (medians, the first batch
+    // left out): filling a batch through the recaller and the diffusion upstream (reading, recall, enhancement of both
+    // pairs at S reverse steps, copies), then Eq. 8's three answer passes (forward), backward, and the Adam step.
+    private static object AnswererStepParts(AvqaTransformer answerer, IDataView enhanced, int batchSize)
+    {
+        var source = new DataViewBatchSource(enhanced, answerer.Binding, new AvqaTrainerOptions().LabelColumnName, batchSize,
+            shuffleSeed: null, skipUnknownAnswers: true);
+        using var objective = new AvstObjective(answerer.Network, seed: 1);
+        using var optimizer = TrainingLoop.CreateOptimizer(objective, 1e-4);
+        var parts = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
+        answerer.Network.train();
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in source.ReadEpoch(epoch: 0))
+        {
+            parts[0].Add(clock.Elapsed.TotalSeconds);
+            using (var scope = torch.NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                clock.Restart();
+                var result = objective.TrainStep(batch, torch.CPU);
+                result.Loss!.item<float>();
+                parts[1].Add(clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                result.Loss.backward();
+                parts[2].Add(clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                optimizer.step();
+                parts[3].Add(clock.Elapsed.TotalSeconds);
+            }
+            if (parts[0].Count == 6)
+                break;
+            clock.Restart();
+        }
+        answerer.Network.eval();
+        double Median(List<double> seconds) => Math.Round(seconds.Skip(1).Order().ElementAt((seconds.Count - 2) / 2), 4);
+        return new
+        {
+            batches = parts[0].Count - 1,
+            fillThroughRecallAndEnhancementSeconds = Median(parts[0]),
+            eq8ForwardSeconds = Median(parts[1]),
+            backwardSeconds = Median(parts[2]),
+            adamSeconds = Median(parts[3]),
+        };
     }
 
     // The first row read in place: ML.NET's TakeRows and CreateEnumerable would split the read across threads and
