@@ -515,20 +515,12 @@ internal static class PeerBenchmark
         public RmmSide(FeatureShape shape, TrainingBatch slotBatch)
         {
             var options = new RmmGeneratorOptions();
-            var config = new RecallModelConfig
+            var config = options.WithGeneratorSettings(new RecallModelConfig
             {
                 Method = RecallMethod.Rmm,
                 AudioDimensions = shape.AudioShape,
                 VisualDimensions = shape.VisualShape,
-                Slots = options.Slots,
-                Addressing = options.Addressing,
-                Combination = options.Combination,
-                AddressingScale = options.AddressingScale,
-                LearnAddressingScale = options.LearnAddressingScale,
-                QuestionHiddenSize = options.QuestionHiddenSize,
-                QuestionIsTokens = true,
-                VocabularySize = Vocabulary,
-            };
+            }) with { QuestionIsTokens = true, VocabularySize = Vocabulary };
             using (var initialization = new Generator(Seed))
                 _network = new RmmNetwork(config.ToRmmConfig(), initialization);
             _network.to(CPU);
@@ -571,21 +563,7 @@ internal static class PeerBenchmark
         public AvrSide(FeatureShape shape)
         {
             var options = new AvrDiffusionOptions();
-            _config = new AvrModelConfig
-            {
-                AudioDimensions = shape.AudioShape,
-                VisualDimensions = shape.VisualShape,
-                Width = options.Width,
-                Blocks = options.Blocks,
-                DiffusionSteps = options.DiffusionSteps,
-                StartStep = options.StartStep,
-                Schedule = options.Schedule,
-                Prediction = options.Prediction,
-                Sampler = options.Sampler,
-                ClampOriginal = options.ClampOriginal,
-                KeepRealModality = options.KeepRealModality,
-                NoiseSeed = Seed,
-            };
+            _config = options.ToModelConfig(shape.AudioShape, shape.VisualShape, noiseSeed: Seed);
             using (var initialization = new Generator(Seed))
                 _network = new AvrNetwork(_config.ToNetworkConfig(), initialization);
             _network.to(CPU);

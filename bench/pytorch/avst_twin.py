@@ -326,6 +326,18 @@ def loaded_blas():
     return sorted(names)
 
 
+def time_case(run, warmup, repeats):
+    """Seconds of each of `repeats` calls of `run`, after `warmup` untimed ones."""
+    for _ in range(warmup):
+        run()
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def peak_rss_mib():
     """This process's peak resident set (VmHWM). Not ru_maxrss: Linux carries the spawning process's resident set over
     exec into it, so a twin started by the .NET bench would report at least the library's footprint at that moment."""
@@ -371,13 +383,7 @@ def main():
     for name in cases:
         mode, size = CASES[name]
         run = make_case(mode, model, optimizer, inputs[size], negatives_generator)
-        for _ in range(args.warmup):
-            run()
-        seconds = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            run()
-            seconds.append(time.perf_counter() - start)
+        seconds = time_case(run, args.warmup, args.repeats)
         results[name] = {
             "mode": mode,
             "batch": size,

@@ -43,7 +43,6 @@ import json
 import math
 import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
@@ -53,7 +52,7 @@ import torch.nn.functional as F
 # the same class); its list of loaded BLAS libraries is shared so that both twins describe their process the same way.
 # Importing it must not leave a __pycache__ folder in the working tree.
 sys.dont_write_bytecode = True
-from avst_twin import QuestionEncoder, loaded_blas, peak_rss_mib  # noqa: E402
+from avst_twin import QuestionEncoder, loaded_blas, peak_rss_mib, time_case  # noqa: E402
 
 # MUSIC-AVQA shapes.
 SEGMENTS = 10
@@ -482,13 +481,7 @@ def main():
     for name in cases:
         _, mode, size = CASES[name]
         run = make_case(mode, network, model, optimizer, inputs[size], args.seed)
-        for _ in range(args.warmup):
-            run()
-        seconds = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            run()
-            seconds.append(time.perf_counter() - start)
+        seconds = time_case(run, args.warmup, args.repeats)
         results[name] = {
             "mode": mode,
             "batch": size,

@@ -70,21 +70,8 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
                 $"The AVR diffusion enhances recalled features, but the input has no '{_options.RecalledAudioColumnName}' and '{_options.RecalledVisualColumnName}' columns: put a recaller (RmmGenerator, or RecallBaseline) before it.");
         var realPair = binding with { RecalledAudioColumn = null, RecalledVisualColumn = null };
         CheckValidationSet(validationSet => realPair.CheckCompatible(validationSet.Schema));
-        var config = new AvrModelConfig
-        {
-            AudioDimensions = [.. ((VectorDataViewType)schema[_options.AudioColumnName].Type).Dimensions],
-            VisualDimensions = [.. ((VectorDataViewType)schema[_options.VisualColumnName].Type).Dimensions],
-            Width = _options.Width,
-            Blocks = _options.Blocks,
-            DiffusionSteps = _options.DiffusionSteps,
-            StartStep = _options.StartStep,
-            Schedule = _options.Schedule,
-            Prediction = _options.Prediction,
-            Sampler = _options.Sampler,
-            ClampOriginal = _options.ClampOriginal,
-            KeepRealModality = _options.KeepRealModality,
-            NoiseSeed = seed,
-        };
+        var config = _options.ToModelConfig([.. ((VectorDataViewType)schema[_options.AudioColumnName].Type).Dimensions],
+            [.. ((VectorDataViewType)schema[_options.VisualColumnName].Type).Dimensions], noiseSeed: seed);
         var scheduler = CreateScheduler(config);
         AvrNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))

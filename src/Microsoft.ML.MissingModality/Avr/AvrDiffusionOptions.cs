@@ -90,6 +90,23 @@ public sealed class AvrDiffusionOptions : TorchComponentOptions
     internal EnhancedPairColumns EnhancedColumns => new(EnhancedRecalledAudioColumnName, EnhancedVisualWithRecalledAudioColumnName,
         EnhancedAudioWithRecalledVisualColumnName, EnhancedRecalledVisualColumnName);
 
+    /// <summary>The saved config of a diffusion trained with these options on features of the given shapes.</summary>
+    internal AvrModelConfig ToModelConfig(int[] audioDimensions, int[] visualDimensions, int noiseSeed) => new()
+    {
+        AudioDimensions = audioDimensions,
+        VisualDimensions = visualDimensions,
+        Width = Width,
+        Blocks = Blocks,
+        DiffusionSteps = DiffusionSteps,
+        StartStep = StartStep,
+        Schedule = Schedule,
+        Prediction = Prediction,
+        Sampler = Sampler,
+        ClampOriginal = ClampOriginal,
+        KeepRealModality = KeepRealModality,
+        NoiseSeed = noiseSeed,
+    };
+
     internal override void Validate()
     {
         base.Validate();

@@ -63,14 +63,8 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
     {
         var binding = FeatureBinding.FromSchema(input.Schema, _options.ColumnNames, readRecalled: false);
         CheckValidationSet(validationSet => binding.CheckCompatible(validationSet.Schema));
-        var config = RecallOutput.BaseConfig(input, _options.AudioColumnName, _options.VisualColumnName, RecallMethod.Rmm) with
+        var config = _options.WithGeneratorSettings(RecallOutput.BaseConfig(input, _options.AudioColumnName, _options.VisualColumnName, RecallMethod.Rmm)) with
         {
-            Slots = _options.Slots,
-            Addressing = _options.Addressing,
-            Combination = _options.Combination,
-            AddressingScale = _options.AddressingScale,
-            LearnAddressingScale = _options.LearnAddressingScale,
-            QuestionHiddenSize = _options.QuestionHiddenSize,
             QuestionIsTokens = binding.QuestionIsTokens,
             VocabularySize = binding.QuestionIsTokens ? binding.VocabularySize : 0,
             QuestionVectorSize = binding.QuestionIsTokens ? 0 : binding.QuestionLength,

@@ -1,4 +1,5 @@
 using Microsoft.ML.MissingModality.Components;
+using Microsoft.ML.MissingModality.Recall;
 
 namespace Microsoft.ML.MissingModality.Rmm;
 
@@ -52,6 +53,17 @@ public sealed class RmmGeneratorOptions : TorchComponentOptions
     /// <summary>The column the recalled visual features are written to.</summary>
     /// <value>Default: <c>"RecalledVisual"</c>, which <c>AvqaTrainer</c> reads.</value>
     public string RecalledVisualColumnName { get; set; } = "RecalledVisual";
+
+    /// <summary><paramref name="features"/> (the method and shapes) with the generator's settings from these options.</summary>
+    internal RecallModelConfig WithGeneratorSettings(RecallModelConfig features) => features with
+    {
+        Slots = Slots,
+        Addressing = Addressing,
+        Combination = Combination,
+        AddressingScale = AddressingScale,
+        LearnAddressingScale = LearnAddressingScale,
+        QuestionHiddenSize = QuestionHiddenSize,
+    };
 
     internal override void Validate()
     {
