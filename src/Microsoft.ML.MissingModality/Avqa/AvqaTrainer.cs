@@ -48,10 +48,12 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
         var prepared = Prepare(input.Schema, seed);
         var (binding, config, network) = (prepared.Binding, prepared.Network.Config, prepared.Network);
         CheckValidationSet(validationSet => binding.CheckCompatible(validationSet.Schema));
+        // Eq. 8's batches carry three maps a row: at MUSIC-AVQA's shapes they are read and trained in chunks (same steps).
+        int chunkRows = RowChunks.Balanced(_options.BatchSize, binding.BatchRowFloats, RowChunks.AnswererBatchBudgetBytes);
         var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null,
-            skipUnknownAnswers: true, _options.VideoIdColumnName) { PrefetchBatches = _options.PrefetchBatches };
+            skipUnknownAnswers: true, _options.VideoIdColumnName, chunkRows: chunkRows) { PrefetchBatches = _options.PrefetchBatches };
         var validation = _options.ValidationSet is null ? null
-            : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, _options.BatchSize, shuffleSeed: null, skipUnknownAnswers: false)
+            : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, chunkRows, shuffleSeed: null, skipUnknownAnswers: false)
                 { PrefetchBatches = _options.PrefetchBatches, BatchPool = train.BatchPool };
         Info($"Training AVST on {device}: {config.Segments} segments, audio {config.AudioDim}, visual {config.VisualChannels}×{config.VisualPositions}, {prepared.Answers.Length} answers" +
             (binding.HasEnhanced ? ", Eq. 8 with the AVR diffusion's enhanced pairs." : binding.HasRecalled ? $", Eq. 8 with recalled '{binding.RecalledAudioColumn}' and '{binding.RecalledVisualColumn}'." : "."));

@@ -17,6 +17,26 @@ internal static class RowChunks
     public static int Rows(int batchSize, long floatsPerRow) =>
         (int)Math.Clamp(FeatureBudgetBytes / (sizeof(float) * Math.Max(1, floatsPerRow)), 1, Math.Max(1, batchSize));
 
+    /// <summary>
+    /// 256 MiB of features per chunk of an answerer's training batch: AVST's batch of 64 at MUSIC-AVQA's shapes (245 MiB,
+    /// one 4 MB map a row) stays whole; the full method's (three maps a row: the real one and two enhanced, 736 MiB)
+    /// is read and trained in chunks of 22, 22 and 20 rows, each back-propagated before the next is read.
+    /// </summary>
+    public const long AnswererBatchBudgetBytes = 256L << 20;
+
+    /// <summary>
+    /// Rows per chunk when a batch of <paramref name="batchSize"/> rows of <paramref name="floatsPerRow"/> floats must be
+    /// taken within <paramref name="budgetBytes"/>: as few chunks as fit, of equal size where the batch divides (the last
+    /// smaller otherwise), so that no step pays for a chunk of a row or two.
+    /// </summary>
+    public static int Balanced(int batchSize, long floatsPerRow, long budgetBytes)
+    {
+        int batch = Math.Max(1, batchSize);
+        long fitting = Math.Clamp(budgetBytes / (sizeof(float) * Math.Max(1, floatsPerRow)), 1, batch);
+        int chunks = (int)((batch + fitting - 1) / fitting);
+        return (batch + chunks - 1) / chunks;
+    }
+
     /// <summary>Consecutive (start, length) ranges covering rows 0..count−1, each at most <paramref name="chunkRows"/> long.</summary>
     public static IEnumerable<(int Start, int Length)> Ranges(int count, int chunkRows)
     {

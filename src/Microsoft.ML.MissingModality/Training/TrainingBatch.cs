@@ -46,6 +46,13 @@ internal sealed class TrainingBatch
     /// <summary>Rows filled, 1..Capacity.</summary>
     public int Count { get; set; }
 
+    /// <summary>
+    /// Whether the optimiser steps after this batch. A source that fills a training batch in chunks (rows too large
+    /// to hold a whole batch of them) marks only the last chunk of each batch; the loop accumulates the chunks'
+    /// gradients until then. True for a batch that is whole.
+    /// </summary>
+    public bool EndsStep { get; set; } = true;
+
     /// <summary>The real audio; zeros where <see cref="AudioMissing"/>.</summary>
     public float[] Audio { get; }
 

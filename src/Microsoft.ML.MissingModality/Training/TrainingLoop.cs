@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.MissingModality.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -107,42 +108,97 @@ internal static class TrainingLoop
         return rows == 0 ? double.NaN : sum / rows;
     }
 
-    /// <summary>One pass of training steps over <paramref name="train"/>: the loss and the metric averaged over the rows learned from.</summary>
+    /// <summary>
+    /// One pass of training steps over <paramref name="train"/>: the loss and the metric averaged over the rows learned
+    /// from. A batch that arrives in chunks (<see cref="TrainingBatch.EndsStep"/> false until its last) is one step:
+    /// each chunk's loss, weighted by its rows, is back-propagated as it comes, and the summed gradients are divided by
+    /// the batch's rows before the optimiser steps — the gradient of the batch's mean loss, with a chunk's memory.
+    /// </summary>
     internal static (double Loss, double Metric) RunEpoch(ITrainingObjective objective, optim.Optimizer optimizer, IBatchSource train,
         int epoch, Device device, Action<int, double>? onStep, CancellationToken cancellation)
     {
         objective.Network.train();
         double lossSum = 0, metricSum = 0;
         long rows = 0;
-        int step = 0;
+        int step = 0, chunks = 0;
+        var pending = new PendingStep();
         foreach (var batch in train.ReadEpoch(epoch))
         {
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             // Before the forward pass, so that an objective may back-propagate as it goes (a batch taken in chunks).
-            optimizer.zero_grad();
+            if (chunks++ == 0)
+                optimizer.zero_grad();
+            bool whole = chunks == 1 && batch.EndsStep;
             var result = objective.TrainStep(batch, device);
-            if (result.Loss is null || result.Rows == 0)
+            if (result.Loss is not null && result.Rows > 0)
+            {
+                // Checked before the step, so that a diverged step never writes NaN into the weights.
+                float chunkLoss = result.Loss.item<float>();
+                if (!float.IsFinite(chunkLoss))
+                    throw new TrainingDivergedException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {chunkLoss}. Lower the learning rate.");
+                Backward(result, whole);
+                pending = pending.Add(chunkLoss, result.MetricSum, result.Rows);
+            }
+            if (!batch.EndsStep)
                 continue;
-            // Checked before the step, so that a diverged step never writes NaN into the weights.
-            float stepLoss = result.Loss.item<float>();
-            if (!float.IsFinite(stepLoss))
-                throw new TrainingDivergedException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {stepLoss}. Lower the learning rate.");
-            if (result.GradientsComputed)
-                Debug.Assert(result.Backward is null, "An objective that back-propagates itself has no backward to run.");
-            else if (result.Backward is { } backward)
-                backward();
-            else
-                result.Loss.backward();
-            optimizer.step();
-            lossSum += stepLoss * result.Rows;
-            metricSum += result.MetricSum;
-            rows += result.Rows;
-            onStep?.Invoke(++step, stepLoss);
+            if (pending.Rows > 0)
+                Step(whole);
+            chunks = 0;
+        }
+        // A chunked batch whose last chunk was the pass's last row still ends its step.
+        if (pending.Rows > 0)
+        {
+            using var scope = NewDisposeScope();
+            Step(whole: false);
         }
         if (rows == 0)
             throw new InvalidDataException("The training data has no rows this component can learn from (rows with a known answer, or with both modalities).");
         return (lossSum / rows, metricSum / rows);
+
+        void Step(bool whole)
+        {
+            if (!whole)
+                ScaleGradients(objective.Network, 1.0 / pending.Rows);
+            optimizer.step();
+            double stepLoss = pending.LossSum / pending.Rows;
+            lossSum += pending.LossSum;
+            metricSum += pending.MetricSum;
+            rows += pending.Rows;
+            pending = new PendingStep();
+            onStep?.Invoke(++step, stepLoss);
+        }
+    }
+
+    // A whole batch back-propagates its own loss (or lets the objective do it); a chunk its loss times its rows, so
+    // that the chunks' gradients add up to the batch's sum, divided by its rows at the step.
+    private static void Backward(BatchResult result, bool whole)
+    {
+        if (!whole && (result.GradientsComputed || result.Backward is not null))
+            throw new InvalidOperationException("An objective that back-propagates itself cannot take a batch in chunks.");
+        if (result.GradientsComputed)
+            Debug.Assert(result.Backward is null, "An objective that back-propagates itself has no backward to run.");
+        else if (result.Backward is { } backward)
+            backward();
+        else if (whole)
+            result.Loss!.backward();
+        else
+            result.Loss!.Times(result.Rows).backward();
+    }
+
+    private static void ScaleGradients(nn.Module network, double factor)
+    {
+        using var _ = no_grad();
+        using Scalar scale = factor;
+        foreach (var parameter in network.parameters())
+            if (parameter.grad is { } gradient)
+                gradient.mul_(scale);
+    }
+
+    // The loss (summed over rows), metric and rows of the chunks of a step taken so far.
+    private readonly record struct PendingStep(double LossSum, double MetricSum, long Rows)
+    {
+        public PendingStep Add(float loss, double metricSum, int rows) => new(LossSum + (double)loss * rows, MetricSum + metricSum, Rows + rows);
     }
 
     /// <summary>A step can turn weights non-finite (an infinite gradient) with a finite loss: never hand such weights on.</summary>

@@ -76,6 +76,19 @@ public sealed class ChunkedObjectiveTests
     }
 
     [TestMethod]
+    [DataRow(64, 3_014_400L, 22)]  // the full method's answerer at MUSIC-AVQA's shapes: 22, 22, 20 rows
+    [DataRow(64, 1_004_800L, 64)]  // AVST alone there: its batch of 64 stays whole
+    [DataRow(64, 100_000_000L, 1)] // a row above the budget: one row at a time
+    [DataRow(10, 3_014_400L, 10)]
+    public void Balanced_AnswererBudget_FewestEqualChunksThatFit(int batchSize, long floatsPerRow, int expected)
+    {
+        int rows = RowChunks.Balanced(batchSize, floatsPerRow, RowChunks.AnswererBatchBudgetBytes);
+        Assert.AreEqual(expected, rows);
+        if (rows > 1)
+            Assert.IsLessThanOrEqualTo(RowChunks.AnswererBatchBudgetBytes, rows * floatsPerRow * sizeof(float));
+    }
+
+    [TestMethod]
     public void Rows_MusicAvqaShapes_EightRowsPerChunk()
     {
         var music = new RecallShape(Segments: 10, AudioDim: 128, VisualChannels: 512, VisualPositions: 196);
