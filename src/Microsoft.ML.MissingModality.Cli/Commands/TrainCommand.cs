@@ -48,13 +48,14 @@ public static class TrainCommand
         var startStep = new Option<int>("--start-step") { Description = "S: enhancement noises the pair to step S and denoises it (0: no noise, all T steps).", DefaultValueFactory = _ => avrDefaults.StartStep }.AtLeast(0);
         var target = new Option<string>("--diffusion-target") { Description = "What the AVR denoiser learns to predict: noise (ε, the paper's Eq. 7) or velocity (v, its public code).", DefaultValueFactory = _ => avrDefaults.Prediction.ToString().ToLowerInvariant() };
         target.AcceptOnlyFromAmong("noise", "velocity");
+        var componentEpochs = new Option<int?>("--component-epochs") { Description = $"Passes over the training split of the RMM generator and of the AVR diffusion (staged training); {rmmDefaults.Epochs} each by default." }.AtLeast(1);
         var training = new Option<string>("--training") { Description = "staged: the recaller, the diffusion and the answerer each on its own loss, one after another; joint: all three at once on the paper's total loss (needs --recall rmm).", DefaultValueFactory = _ => "staged" };
         training.AcceptOnlyFromAmong("staged", "joint");
         var jointPreset = new Option<string>("--joint-preset") { Description = "Schedule of --training joint: avst (batch 64) or paper (batch 4); Adam 1e-4 for all three networks either way. --batch-size and --learning-rate override it.", DefaultValueFactory = _ => "avst" };
         jointPreset.AcceptOnlyFromAmong("avst", "paper");
         var command = new System.CommandLine.Command("train", "Train the AVST answerer on a dataset's train split (validated on val) and save an ML.NET model zip.")
         {
-            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, target, training, jointPreset, epochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, checkpoint, prefetch, overwrite,
+            data, output, recall, slots, addressing, enhance, diffusionSteps, startStep, target, training, jointPreset, epochs, componentEpochs, seed, device, batchSize, learningRate, stepEpochs, hidden, patience, checkpoint, prefetch, overwrite,
         };
         command.SetAction(parse => Execute(parse));
         return command;
@@ -99,11 +100,14 @@ public static class TrainCommand
             string recallChoice = parse.GetRequiredValue(recall);
             if (joint && recallChoice != "rmm")
                 throw new UsageException($"--training joint trains the RMM generator with the answerer: it needs --recall rmm, not '{recallChoice}'.");
+            if (joint && parse.GetValue(componentEpochs) is not null)
+                throw new UsageException("--component-epochs sets the staged form's first two stages; --training joint trains all three for --epochs.");
             context.Error.WriteLine($"Training on '{directory}' ({manifest.Splits["train"].Questions} train questions" +
                 (validation is null ? ", no val split" : $", {manifest.Splits["val"].Questions} val") + $"), {options.Epochs} epochs, device {parse.GetValue(device)}.");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var rmmOptions = new Microsoft.ML.MissingModality.Rmm.RmmGeneratorOptions
             {
+                Epochs = parse.GetValue(componentEpochs) ?? rmmDefaults.Epochs,
                 Slots = parse.GetValue(slots),
                 Addressing = parse.GetRequiredValue(addressing) == "cosine" ? SlotAddressing.Cosine : SlotAddressing.ScaledDot,
                 Seed = parse.GetValue(seed),
@@ -113,6 +117,7 @@ public static class TrainCommand
             };
             var enhancer = parse.GetRequiredValue(enhance) == "none" ? null : new Microsoft.ML.MissingModality.Avr.AvrDiffusionOptions
             {
+                Epochs = parse.GetValue(componentEpochs) ?? avrDefaults.Epochs,
                 DiffusionSteps = parse.GetValue(diffusionSteps),
                 StartStep = parse.GetValue(startStep),
                 Prediction = Enum.Parse<DiffusionPrediction>(parse.GetRequiredValue(target), ignoreCase: true),

@@ -79,6 +79,28 @@ public sealed class TrainEvaluateCommandTests
     }
 
     [TestMethod]
+    public void Train_ComponentEpochsTwo_TrainsTheGeneratorAndTheDiffusionTwoEpochsEach()
+    {
+        string model = Path.Combine(_root, "component-epochs.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--epochs", "1", "--hidden-size", "8", "--device", "cpu",
+            "--component-epochs", "2");
+        Assert.AreEqual(Program.Success, code, stderr);
+        StringAssert.Contains(stderr, "rmm epoch 2/2");
+        StringAssert.Contains(stderr, "avr epoch 2/2");
+        Assert.IsFalse(stderr.Contains("epoch 3/", StringComparison.Ordinal), stderr);
+    }
+
+    [TestMethod]
+    public void Train_ComponentEpochsWithJointTraining_IsAUsageErrorAndWritesNoModel()
+    {
+        string model = Path.Combine(_root, "joint-component-epochs.zip");
+        var (code, _, stderr) = Run("train", "--data", _data, "--out", model, "--training", "joint", "--component-epochs", "2");
+        Assert.AreEqual(Program.UsageError, code);
+        StringAssert.Contains(stderr, "--component-epochs");
+        Assert.IsFalse(File.Exists(model));
+    }
+
+    [TestMethod]
     public void Train_RecallZeroEnhanceAvr_IsAvrOnlyOnZeroFilledRecalls()
     {
         string model = Path.Combine(_root, "avr-only.zip");
