@@ -79,6 +79,8 @@ internal sealed class DataViewBatchSource : IBatchSource
     /// <summary>Rows skipped in the last pass: an answer not in the label dictionary, or (complete rows only) a missing modality.</summary>
     public long SkippedRows { get; private set; }
 
+    public void ReleaseBatches() => BatchPool.Clear();
+
     public IEnumerable<TrainingBatch> ReadEpoch(int epoch)
     {
         var pool = BatchPool;

@@ -93,11 +93,21 @@ public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer
         var checkpoint = _options.CheckpointDirectory is { } folder
             ? new TrainingCheckpoint(Path.Combine(folder, ComponentName), Fingerprint(objective, schedule, trainRows, validation is not null))
             : null;
-        TrainingLoop.Train(objective, schedule, train, validation, device, report =>
+        try
         {
-            Info(report.ToString());
-            _options.Progress?.Invoke(report);
-        }, _options.StepProgress, stepsPerEpoch, checkpoint: checkpoint);
+            TrainingLoop.Train(objective, schedule, train, validation, device, report =>
+            {
+                Info(report.ToString());
+                _options.Progress?.Invoke(report);
+            }, _options.StepProgress, stepsPerEpoch, checkpoint: checkpoint);
+        }
+        finally
+        {
+            // The next component of the pipeline trains after this one: it should not start on top of this one's batches.
+            train.ReleaseBatches();
+            validation?.ReleaseBatches();
+            ProcessMemory.ReleaseAfterTraining();
+        }
     }
 
     /// <summary>

@@ -8,4 +8,7 @@ internal interface IBatchSource
     /// <see cref="TrainingBatch"/> object may be yielded again, refilled: consume each before moving on.
     /// </summary>
     IEnumerable<TrainingBatch> ReadEpoch(int epoch);
+
+    /// <summary>Drops the batches kept for the next pass (a training run has ended); a later pass allocates them again.</summary>
+    void ReleaseBatches() { }
 }

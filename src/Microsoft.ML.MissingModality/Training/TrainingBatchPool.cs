@@ -33,6 +33,13 @@ internal sealed class TrainingBatchPool(Func<TrainingBatch> create)
         return batches;
     }
 
+    /// <summary>Drops the batches not lent out, so that their memory can be collected.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+            _free.Clear();
+    }
+
     public void Return(IEnumerable<TrainingBatch> batches)
     {
         lock (_gate)
