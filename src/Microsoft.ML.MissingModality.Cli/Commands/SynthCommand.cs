@@ -5,7 +5,7 @@ using Microsoft.ML.MissingModality.Datasets.Synthetic;
 namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
-/// <c>avqa synth --preset tiny|small|music-avqa --seed S --out DIR [--pooled] [--report] [--overwrite]</c>:
+/// <c>avqa synth --preset tiny|small|music-avqa --seed S --out DIR [--pooled] [--report] [--splits train,val] [--overwrite]</c>:
 /// generates the synthetic MUSIC-AVQA-like benchmark (all splits and the manifest); with <c>--report</c> also
 /// prints and saves the difficulty report (<c>difficulty.md</c>, <c>difficulty.json</c>). <c>--report-only</c>
 /// computes the report without writing any features. Progress goes to stderr.
@@ -32,9 +32,10 @@ public static class SynthCommand
         var report = new Option<bool>("--report") { Description = "Also print the difficulty report and save it beside the dataset." };
         var reportOnly = new Option<bool>("--report-only") { Description = "Print the difficulty report without writing a dataset." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing dataset directory." };
+        var splits = new Option<string?>("--splits") { Description = "Write only these splits, comma-separated (e.g. train,val): the same videos as in the whole preset." };
         var command = new System.CommandLine.Command("synth", "Generate the synthetic MUSIC-AVQA-like benchmark, with answers grounded in simulated scenes.")
         {
-            preset, seed, output, pooled, report, reportOnly, overwrite,
+            preset, seed, output, pooled, report, reportOnly, overwrite, splits,
         };
         command.Validators.Add(r =>
         {
@@ -56,7 +57,10 @@ public static class SynthCommand
                 return Program.Success;
             }
             string directory = parse.GetValue(output)!;
-            context.Error.WriteLine($"Generating '{chosen.Name}' (seed {generator.Seed}, {chosen.Shape}): {chosen.Videos} videos, {chosen.Questions} questions.");
+            var written = parse.GetValue(splits) is { } names ? SplitNames(chosen, names) : null;
+            var writtenSplits = chosen.Splits.Where(s => written?.Contains(s.Name) ?? true).ToArray();
+            context.Error.WriteLine($"Generating '{chosen.Name}' (seed {generator.Seed}, {chosen.Shape}): {writtenSplits.Sum(s => s.Videos)} videos, {writtenSplits.Sum(s => s.Questions)} questions" +
+                (written is null ? "." : $" ({string.Join(", ", writtenSplits.Select(s => s.Name))})."));
             var last = DateTime.UtcNow;
             var progress = new SyncProgress<SyntheticProgress>(p =>
             {
@@ -66,7 +70,8 @@ public static class SynthCommand
                     context.Error.WriteLine($"  {p.Split}: {p.VideosDone}/{p.VideosTotal} videos");
                 }
             });
-            // The report is computed first and written with the dataset, so that the folder appears with it or not at all.
+            // The report is computed first and written with the dataset, so that the folder appears with it or not at all;
+            // it is of the whole preset (it fits on train and scores on test), whichever splits are written.
             var difficulty = parse.GetValue(report) ? DifficultyReport.Compute(generator) : null;
             var extraFiles = difficulty is null ? null : new Dictionary<string, string>
             {
@@ -76,7 +81,7 @@ public static class SynthCommand
             DatasetManifest manifest;
             try
             {
-                manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) }, progress, cancellationToken, extraFiles);
+                manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) }, progress, cancellationToken, extraFiles, written);
             }
             catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
             {
@@ -89,5 +94,15 @@ public static class SynthCommand
                 context.Out.Write(difficulty.ToMarkdown());
             return Program.Success;
         }
+    }
+
+    private static string[] SplitNames(SyntheticPreset preset, string names)
+    {
+        var wanted = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (wanted.FirstOrDefault(n => preset.Splits.All(s => s.Name != n)) is { } unknown)
+            throw new UsageException($"--splits: preset '{preset.Name}' has no split '{unknown}'; it has {string.Join(", ", preset.Splits.Select(s => s.Name))}.");
+        if (wanted.Length == 0)
+            throw new UsageException("--splits: name at least one split, e.g. train,val.");
+        return wanted;
     }
 }

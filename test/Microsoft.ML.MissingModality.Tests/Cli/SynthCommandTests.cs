@@ -36,6 +36,68 @@ public sealed class SynthCommandTests
     }
 
     [TestMethod]
+    public void Synth_SplitsVal_WritesOnlyValWithTheWholePresetsVideos()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string whole = Path.Combine(root, "whole"), val = Path.Combine(root, "val");
+            Assert.AreEqual(Program.Success, Run("synth", "--preset", "tiny", "--seed", "3", "--out", whole).Code);
+            var (code, _, stderr) = Run("synth", "--preset", "tiny", "--seed", "3", "--out", val, "--splits", "val");
+            Assert.AreEqual(Program.Success, code, stderr);
+            CollectionAssert.AreEqual(new[] { "val" }, DatasetManifest.Load(val).Splits.Keys.ToArray());
+            StringAssert.Contains(stderr, "10 videos, 50 questions (val).");
+            var (expected, actual) = (Rows(whole), Rows(val));
+            CollectionAssert.AreEqual(expected, actual, string.Join("\n", expected.Zip(actual).Take(6)));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    // Every val row as text: ids, question, answer and a checksum of each feature vector.
+    private static string[] Rows(string directory)
+    {
+        var data = new MLContext(seed: 1).Data.LoadFromAvqaDataset(directory, "val");
+        string[] text = [AvqaColumns.QuestionId, AvqaColumns.VideoId, AvqaColumns.Question, AvqaColumns.Answer];
+        var rows = new List<string>();
+        using var cursor = data.GetRowCursor(data.Schema);
+        var getters = text.Select(c => cursor.GetGetter<ReadOnlyMemory<char>>(data.Schema[c])).ToArray();
+        var features = new[] { AvqaColumns.Audio, AvqaColumns.Visual }.Select(c => cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(data.Schema[c])).ToArray();
+        while (cursor.MoveNext())
+        {
+            var parts = getters.Select(g => { ReadOnlyMemory<char> value = default; g(ref value); return value.ToString(); }).ToList();
+            foreach (var getter in features)
+            {
+                Microsoft.ML.Data.VBuffer<float> value = default;
+                getter(ref value);
+                parts.Add(value.DenseValues().Select((v, i) => v * (i % 97 + 1)).Sum().ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            rows.Add(string.Join("|", parts));
+        }
+        return [.. rows];
+    }
+
+    [TestMethod]
+    public void Synth_UnknownSplit_UsageErrorNamingTheSplitsAndNothingWritten()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string dir = Path.Combine(root, "x");
+            var (code, _, stderr) = Run("synth", "--preset", "tiny", "--out", dir, "--splits", "train,dev");
+            Assert.AreEqual(Program.UsageError, code);
+            StringAssert.Contains(stderr, "no split 'dev'; it has train, val, test");
+            Assert.IsFalse(Directory.Exists(dir));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void Synth_UnknownPreset_UsageErrorAndNothingWritten()
     {
         string root = TestPaths.NewTempDirectory();
