@@ -44,10 +44,13 @@ public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer
     /// </summary>
     private protected (DataViewBatchSource Train, DataViewBatchSource? Validation) CompleteRowSources(IDataView input, FeatureBinding binding, int seed)
     {
+        // These components' steps take rows in chunks of this size anyway (RowChunks): reading them so as well keeps two
+        // chunks in memory instead of two batches (at MUSIC-AVQA's shapes 64 MB instead of 514 MB), for the same steps.
+        int chunkRows = RowChunks.Balanced(_options.BatchSize, binding.BatchRowFloats, RowChunks.FeatureBudgetBytes);
         var train = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
-            skipUnknownAnswers: false, completeRowsOnly: true) { PrefetchBatches = _options.PrefetchBatches };
+            skipUnknownAnswers: false, completeRowsOnly: true, chunkRows: chunkRows) { PrefetchBatches = _options.PrefetchBatches };
         var validation = _options.ValidationSet is null ? null
-            : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, _options.BatchSize, shuffleSeed: null,
+            : new DataViewBatchSource(_options.ValidationSet, binding, labelColumn: null, chunkRows, shuffleSeed: null,
                 skipUnknownAnswers: false, completeRowsOnly: true) { PrefetchBatches = _options.PrefetchBatches, BatchPool = train.BatchPool };
         return (train, validation);
     }

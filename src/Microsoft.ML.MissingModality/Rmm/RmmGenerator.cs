@@ -74,7 +74,7 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
             network = new RmmNetwork(config.ToRmmConfig(), initialization);
         var (train, validation) = CompleteRowSources(input, binding, seed);
         network.to(device);
-        InitializeSlots(network, train, seed, device);
+        InitializeSlots(network, train, _options.BatchSize, seed, device);
         return new PreparedRmm(binding, config, network, train, validation);
     }
 
@@ -87,14 +87,29 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
         _options.AudioColumnName, _options.VisualColumnName, _options.RecalledAudioColumnName, _options.RecalledVisualColumnName);
 
     // The slots start as (audio, map, question) triples of the first training batch's segments.
-    private static void InitializeSlots(RmmNetwork network, IBatchSource train, int seed, torch.Device device)
+    private static void InitializeSlots(RmmNetwork network, IBatchSource train, int batchSize, int seed, torch.Device device)
     {
-        var first = train.ReadEpoch(epoch: 0).FirstOrDefault()
-            ?? throw new InvalidDataException("The RMM generator needs rows with both modalities; the training data has none.");
         using var scope = torch.NewDisposeScope();
+        // The first training batch, whose chunks arrive one by one in batches that are reused: copied in as they come.
+        torch.Tensor? audio = null, visual = null, questions = null;
+        int rows = 0;
+        foreach (var chunk in train.ReadEpoch(epoch: 0))
+        {
+            var (a, v) = BatchTensors.Pair(chunk, network.Config.Shape, device);
+            var q = BatchTensors.Question(chunk, device);
+            foreach (var (part, whole) in new[] { (a, audio ??= Room(a)), (v, visual ??= Room(v)), (q, questions ??= Room(q)) })
+                whole.narrow(0, rows, chunk.Count).copy_(part);
+            rows += chunk.Count;
+            if (chunk.EndsStep)
+                break;
+        }
+        if (rows == 0)
+            throw new InvalidDataException("The RMM generator needs rows with both modalities; the training data has none.");
         using var generator = new torch.Generator((ulong)seed + 2);
-        var (audio, visual) = BatchTensors.Pair(first, network.Config.Shape, device);
-        network.InitializeSlotsFromData(audio, visual, BatchTensors.Question(first, device), generator);
+        network.InitializeSlotsFromData(audio!.narrow(0, 0, rows), visual!.narrow(0, 0, rows), questions!.narrow(0, 0, rows), generator);
+
+        // A batch's worth of rows shaped like one chunk's tensor.
+        torch.Tensor Room(torch.Tensor chunkTensor) => torch.empty([batchSize, .. chunkTensor.shape[1..]], chunkTensor.dtype, device);
     }
 }
 

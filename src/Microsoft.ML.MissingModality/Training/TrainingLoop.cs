@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.ML.MissingModality.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -110,9 +109,10 @@ internal static class TrainingLoop
 
     /// <summary>
     /// One pass of training steps over <paramref name="train"/>: the loss and the metric averaged over the rows learned
-    /// from. A batch that arrives in chunks (<see cref="TrainingBatch.EndsStep"/> false until its last) is one step:
-    /// each chunk's loss, weighted by its rows, is back-propagated as it comes, and the summed gradients are divided by
-    /// the batch's rows before the optimiser steps — the gradient of the batch's mean loss, with a chunk's memory.
+    /// from. A batch that arrives in chunks (<see cref="TrainingBatch.EndsStep"/> false until its last) is one step with
+    /// the batch's mean gradient and a chunk's memory: each chunk back-propagates its own mean loss as a whole batch
+    /// would (or its objective does, chunk by chunk), and the gradients summed so far are rescaled before each chunk
+    /// and at the end so that every row weighs the same.
     /// </summary>
     internal static (double Loss, double Metric) RunEpoch(ITrainingObjective objective, optim.Optimizer optimizer, IBatchSource train,
         int epoch, Device device, Action<int, double>? onStep, CancellationToken cancellation)
@@ -120,74 +120,72 @@ internal static class TrainingLoop
         objective.Network.train();
         double lossSum = 0, metricSum = 0;
         long rows = 0;
-        int step = 0, chunks = 0;
+        int step = 0;
         var pending = new PendingStep();
         foreach (var batch in train.ReadEpoch(epoch))
         {
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             // Before the forward pass, so that an objective may back-propagate as it goes (a batch taken in chunks).
-            if (chunks++ == 0)
+            if (pending.Chunks == 0)
                 optimizer.zero_grad();
-            bool whole = chunks == 1 && batch.EndsStep;
+            else
+                ScaleGradients(objective.Network, (double)pending.LastChunkRows / batch.Count);
             var result = objective.TrainStep(batch, device);
+            float? chunkLoss = null;
             if (result.Loss is not null && result.Rows > 0)
             {
                 // Checked before the step, so that a diverged step never writes NaN into the weights.
-                float chunkLoss = result.Loss.item<float>();
-                if (!float.IsFinite(chunkLoss))
+                chunkLoss = result.Loss.item<float>();
+                if (!float.IsFinite(chunkLoss.Value))
                     throw new TrainingDivergedException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {chunkLoss}. Lower the learning rate.");
-                Backward(result, whole);
-                pending = pending.Add(chunkLoss, result.MetricSum, result.Rows);
+                Backward(result);
             }
-            if (!batch.EndsStep)
-                continue;
-            if (pending.Rows > 0)
-                Step(whole);
-            chunks = 0;
+            pending = pending.Add(batch.Count, chunkLoss, result);
+            if (batch.EndsStep)
+                Step();
         }
         // A chunked batch whose last chunk was the pass's last row still ends its step.
-        if (pending.Rows > 0)
+        if (pending.Chunks > 0)
         {
             using var scope = NewDisposeScope();
-            Step(whole: false);
+            Step();
         }
         if (rows == 0)
             throw new InvalidDataException("The training data has no rows this component can learn from (rows with a known answer, or with both modalities).");
         return (lossSum / rows, metricSum / rows);
 
-        void Step(bool whole)
+        void Step()
         {
-            if (!whole)
-                ScaleGradients(objective.Network, 1.0 / pending.Rows);
-            optimizer.step();
-            double stepLoss = pending.LossSum / pending.Rows;
-            lossSum += pending.LossSum;
-            metricSum += pending.MetricSum;
-            rows += pending.Rows;
+            var taken = pending;
             pending = new PendingStep();
-            onStep?.Invoke(++step, stepLoss);
+            if (taken.LearnedRows == 0)
+                return;
+            // Gradients now hold Σ rows·gradient over the chunks, divided by the last chunk's rows: make it the batch's mean.
+            if (taken.Chunks > 1)
+                ScaleGradients(objective.Network, (double)taken.LastChunkRows / taken.BatchRows);
+            optimizer.step();
+            lossSum += taken.LossSum;
+            metricSum += taken.MetricSum;
+            rows += taken.LearnedRows;
+            onStep?.Invoke(++step, taken.LossSum / taken.LearnedRows);
         }
     }
 
-    // A whole batch back-propagates its own loss (or lets the objective do it); a chunk its loss times its rows, so
-    // that the chunks' gradients add up to the batch's sum, divided by its rows at the step.
-    private static void Backward(BatchResult result, bool whole)
+    private static void Backward(BatchResult result)
     {
-        if (!whole && (result.GradientsComputed || result.Backward is not null))
-            throw new InvalidOperationException("An objective that back-propagates itself cannot take a batch in chunks.");
         if (result.GradientsComputed)
             Debug.Assert(result.Backward is null, "An objective that back-propagates itself has no backward to run.");
         else if (result.Backward is { } backward)
             backward();
-        else if (whole)
-            result.Loss!.backward();
         else
-            result.Loss!.Times(result.Rows).backward();
+            result.Loss!.backward();
     }
 
     private static void ScaleGradients(nn.Module network, double factor)
     {
+        if (factor == 1)
+            return;
         using var _ = no_grad();
         using Scalar scale = factor;
         foreach (var parameter in network.parameters())
@@ -195,10 +193,13 @@ internal static class TrainingLoop
                 gradient.mul_(scale);
     }
 
-    // The loss (summed over rows), metric and rows of the chunks of a step taken so far.
-    private readonly record struct PendingStep(double LossSum, double MetricSum, long Rows)
+    // The chunks of the step being taken: how many, the rows of the last one and of all, and the loss (summed over the
+    // rows learned from), metric and rows learned from.
+    private readonly record struct PendingStep(int Chunks, int LastChunkRows, long BatchRows, double LossSum, double MetricSum, long LearnedRows)
     {
-        public PendingStep Add(float loss, double metricSum, int rows) => new(LossSum + (double)loss * rows, MetricSum + metricSum, Rows + rows);
+        public PendingStep Add(int batchRows, float? loss, BatchResult result) => loss is float learned
+            ? new(Chunks + 1, batchRows, BatchRows + batchRows, LossSum + (double)learned * result.Rows, MetricSum + result.MetricSum, LearnedRows + result.Rows)
+            : this with { Chunks = Chunks + 1, LastChunkRows = batchRows, BatchRows = BatchRows + batchRows };
     }
 
     /// <summary>A step can turn weights non-finite (an infinite gradient) with a finite loss: never hand such weights on.</summary>

@@ -12,11 +12,6 @@ public sealed class ChunkedBatchStepTests
 {
     private const int Rows = 6;
 
-    private sealed class Batches(params TrainingBatch[] batches) : IBatchSource
-    {
-        public IEnumerable<TrainingBatch> ReadEpoch(int epoch) => batches;
-    }
-
     // Six rows with recalled pairs (Eq. 8): rows 1 and 4 without audio, row 2 without picture, the rest complete.
     private static TrainingBatch Whole(AvstConfig c)
     {
@@ -37,24 +32,32 @@ public sealed class ChunkedBatchStepTests
         return batch;
     }
 
-    // Rows start..start+count-1 of a batch as a batch of their own.
-    private static TrainingBatch Chunk(TrainingBatch whole, int start, int count, bool endsStep)
+    /// <summary>Rows start..start+count-1 of a batch as a batch of their own.</summary>
+    internal static TrainingBatch Chunk(TrainingBatch whole, int start, int count, bool endsStep)
     {
-        var chunk = new TrainingBatch(count, whole.AudioLength, whole.VisualLength, whole.QuestionLength, questionIsTokens: true, hasRecalled: true)
+        var chunk = new TrainingBatch(count, whole.AudioLength, whole.VisualLength, whole.QuestionLength, questionIsTokens: true,
+            hasRecalled: whole.RecalledAudio is not null) { Count = count, EndsStep = endsStep };
+        void Copy<T>(T[]? from, T[]? to, int length)
         {
-            Count = count, EndsStep = endsStep,
-        };
-        void Copy<T>(T[] from, T[] to, int length) => Array.Copy(from, start * length, to, 0, count * length);
+            if (from is not null && to is not null)
+                Array.Copy(from, start * length, to, 0, count * length);
+        }
         Copy(whole.Audio, chunk.Audio, whole.AudioLength);
-        Copy(whole.RecalledAudio!, chunk.RecalledAudio!, whole.AudioLength);
+        Copy(whole.RecalledAudio, chunk.RecalledAudio, whole.AudioLength);
         Copy(whole.Visual, chunk.Visual, whole.VisualLength);
-        Copy(whole.RecalledVisual!, chunk.RecalledVisual!, whole.VisualLength);
-        Copy(whole.Tokens!, chunk.Tokens!, whole.QuestionLength);
-        foreach (var (from, to) in new[] { (whole.AudioMissing, chunk.AudioMissing), (whole.VisualMissing, chunk.VisualMissing) })
-            Copy(from, to, 1);
+        Copy(whole.RecalledVisual, chunk.RecalledVisual, whole.VisualLength);
+        Copy(whole.Tokens, chunk.Tokens, whole.QuestionLength);
+        Copy(whole.AudioMissing, chunk.AudioMissing, 1);
+        Copy(whole.VisualMissing, chunk.VisualMissing, 1);
         Copy(whole.Labels, chunk.Labels, 1);
         Copy(whole.VideoKeys, chunk.VideoKeys, 1);
         return chunk;
+    }
+
+    /// <summary>A source that yields the given batches, in order, every pass.</summary>
+    internal sealed class Batches(params TrainingBatch[] batches) : IBatchSource
+    {
+        public IEnumerable<TrainingBatch> ReadEpoch(int epoch) => batches;
     }
 
     // One epoch over the source from the same initial weights: the epoch's loss, its steps and the gradients the step used.

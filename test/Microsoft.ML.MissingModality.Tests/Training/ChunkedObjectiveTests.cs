@@ -63,6 +63,35 @@ public sealed class ChunkedObjectiveTests
     }
 
     [TestMethod]
+    public void RunEpoch_RmmBatchArrivingInChunksOfTwoAndThree_OneStepWithTheWholeBatchsGradients()
+    {
+        // The generator back-propagates each chunk itself: the loop's rescaling must still weigh every row the same.
+        var config = new RmmConfig
+        {
+            Segments = Shape.Segments, AudioDim = Shape.AudioDim, VisualChannels = Shape.VisualChannels, VisualPositions = Shape.VisualPositions,
+            VocabularySize = 6, QuestionHiddenSize = 8, Slots = 5, Addressing = SlotAddressing.Cosine,
+        };
+        var batch = Batch();
+        for (int i = 0; i < batch.Count; i++) batch.Labels[i] = 0;
+        (float Loss, double Metric, Dictionary<string, float[]> Gradients) Epoch(IBatchSource source)
+        {
+            using var scope = NewDisposeScope();
+            var objective = new RmmObjective(new RmmNetwork(config, new Generator(1)));
+            using var optimizer = TrainingLoop.CreateOptimizer(objective, 1e-3);
+            int steps = 0;
+            var (loss, metric) = TrainingLoop.RunEpoch(objective, optimizer, source, epoch: 1, CPU, (_, _) => steps++, default);
+            Assert.AreEqual(1, steps);
+            return ((float)loss, metric * batch.Count, objective.Network.named_parameters().Where(p => p.parameter.grad is not null)
+                .ToDictionary(p => p.name, p => p.parameter.grad!.data<float>().ToArray()));
+        }
+
+        var whole = Epoch(new ChunkedBatchStepTests.Batches(batch));
+        var chunked = Epoch(new ChunkedBatchStepTests.Batches(
+            ChunkedBatchStepTests.Chunk(batch, 0, 2, endsStep: false), ChunkedBatchStepTests.Chunk(batch, 2, 3, endsStep: true)));
+        AssertSame(whole, chunked);
+    }
+
+    [TestMethod]
     public void AveTrainStep_RowsInChunksOfTwo_SameDrawsLossAndGradientsAsTheWholeBatch()
     {
         var config = new AvrConfig { AudioDim = Shape.AudioDim, VisualChannels = Shape.VisualChannels, VisualHeight = 2, VisualWidth = 2, Width = 8, Blocks = 1 };
