@@ -38,24 +38,32 @@ public sealed class ChunkedObjectiveTests
     {
         Assert.AreEqual(whole.Loss, chunked.Loss, 1e-5 * Math.Max(1, Math.Abs(whole.Loss)));
         Assert.AreEqual(whole.Metric, chunked.Metric, 1e-4);
-        Assert.IsTrue(whole.Gradients.Count > 0);
-        CollectionAssert.AreEquivalent(whole.Gradients.Keys.ToArray(), chunked.Gradients.Keys.ToArray());
-        foreach (var (name, expected) in whole.Gradients)
+        AssertSameGradients(whole.Gradients, chunked.Gradients);
+    }
+
+    /// <summary>The same parameters have gradients, equal to 1e-4 of each parameter's largest.</summary>
+    internal static void AssertSameGradients(Dictionary<string, float[]> whole, Dictionary<string, float[]> chunked)
+    {
+        Assert.IsTrue(whole.Count > 0);
+        CollectionAssert.AreEquivalent(whole.Keys.ToArray(), chunked.Keys.ToArray());
+        foreach (var (name, expected) in whole)
         {
             float scale = Math.Max(1e-3f, expected.Max(Math.Abs));
             for (int i = 0; i < expected.Length; i++)
-                Assert.AreEqual(expected[i], chunked.Gradients[name][i], 1e-4 * scale, $"{name}[{i}]");
+                Assert.AreEqual(expected[i], chunked[name][i], 1e-4 * scale, $"{name}[{i}]");
         }
     }
+
+    private static RmmConfig SmallRmm() => new()
+    {
+        Segments = Shape.Segments, AudioDim = Shape.AudioDim, VisualChannels = Shape.VisualChannels, VisualPositions = Shape.VisualPositions,
+        VocabularySize = 6, QuestionHiddenSize = 8, Slots = 5, Addressing = SlotAddressing.Cosine,
+    };
 
     [TestMethod]
     public void RmmTrainStep_RowsInChunksOfTwo_SameLossMetricAndGradientsAsTheWholeBatch()
     {
-        var config = new RmmConfig
-        {
-            Segments = Shape.Segments, AudioDim = Shape.AudioDim, VisualChannels = Shape.VisualChannels, VisualPositions = Shape.VisualPositions,
-            VocabularySize = 6, QuestionHiddenSize = 8, Slots = 5, Addressing = SlotAddressing.Cosine,
-        };
+        var config = SmallRmm();
         var batch = Batch();
         var whole = Step(new RmmObjective(new RmmNetwork(config, new Generator(1)), chunkRows: 5), batch);
         var chunked = Step(new RmmObjective(new RmmNetwork(config, new Generator(1)), chunkRows: 2), batch);
@@ -66,11 +74,7 @@ public sealed class ChunkedObjectiveTests
     public void RunEpoch_RmmBatchArrivingInChunksOfTwoAndThree_OneStepWithTheWholeBatchsGradients()
     {
         // The generator back-propagates each chunk itself: the loop's rescaling must still weigh every row the same.
-        var config = new RmmConfig
-        {
-            Segments = Shape.Segments, AudioDim = Shape.AudioDim, VisualChannels = Shape.VisualChannels, VisualPositions = Shape.VisualPositions,
-            VocabularySize = 6, QuestionHiddenSize = 8, Slots = 5, Addressing = SlotAddressing.Cosine,
-        };
+        var config = SmallRmm();
         var batch = Batch();
         for (int i = 0; i < batch.Count; i++) batch.Labels[i] = 0;
         (float Loss, double Metric, Dictionary<string, float[]> Gradients) Epoch(IBatchSource source)
