@@ -57,8 +57,8 @@ public static class SynthCommand
                 return Program.Success;
             }
             string directory = parse.GetValue(output)!;
-            var written = parse.GetValue(splits) is { } names ? SplitNames(chosen, names) : null;
-            var writtenSplits = chosen.Splits.Where(s => written?.Contains(s.Name) ?? true).ToArray();
+            var written = parse.GetValue(splits)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var writtenSplits = SplitsToWrite(chosen, written);
             context.Error.WriteLine($"Generating '{chosen.Name}' (seed {generator.Seed}, {chosen.Shape}): {writtenSplits.Sum(s => s.Videos)} videos, {writtenSplits.Sum(s => s.Questions)} questions" +
                 (written is null ? "." : $" ({string.Join(", ", writtenSplits.Select(s => s.Name))})."));
             var last = DateTime.UtcNow;
@@ -96,13 +96,15 @@ public static class SynthCommand
         }
     }
 
-    private static string[] SplitNames(SyntheticPreset preset, string names)
+    private static IReadOnlyList<SyntheticSplit> SplitsToWrite(SyntheticPreset preset, string[]? names)
     {
-        var wanted = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (wanted.FirstOrDefault(n => preset.Splits.All(s => s.Name != n)) is { } unknown)
-            throw new UsageException($"--splits: preset '{preset.Name}' has no split '{unknown}'; it has {string.Join(", ", preset.Splits.Select(s => s.Name))}.");
-        if (wanted.Length == 0)
-            throw new UsageException("--splits: name at least one split, e.g. train,val.");
-        return wanted;
+        try
+        {
+            return preset.SplitsNamed(names);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--splits: {e.Message}");
+        }
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class SyntheticGenerator
         CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string>? extraFiles = null,
         IReadOnlyCollection<string>? splits = null)
     {
-        var written = SplitsToWrite(splits);
+        var written = Preset.SplitsNamed(splits);
         DatasetManifest manifest;
         using (var writer = DatasetWriter.Create(directory, Preset.Shape, options))
         {
@@ -58,17 +58,6 @@ public sealed partial class SyntheticGenerator
             manifest = writer.Complete();
         }
         return manifest;
-    }
-
-    private IReadOnlyList<SyntheticSplit> SplitsToWrite(IReadOnlyCollection<string>? names)
-    {
-        if (names is null)
-            return Preset.Splits;
-        if (names.Count == 0)
-            throw new ArgumentException("Name at least one split to write.", nameof(names));
-        foreach (string name in names)
-            Preset.Split(name);
-        return Preset.Splits.Where(s => names.Contains(s.Name)).ToArray();
     }
 
     /// <summary>

@@ -50,6 +50,20 @@ public sealed record SyntheticPreset(string Name, FeatureShape Shape, IReadOnlyL
     public SyntheticPreset WithPooledVisual() =>
         this with { Shape = new FeatureShape(Shape.Segments, Shape.AudioDim, [Shape.VisualChannels]) };
 
+    /// <summary>The splits named in <paramref name="names"/>, in the preset's order; null: every split.</summary>
+    /// <remarks>The exception's message is a sentence of its own (no parameter suffix): the CLI shows it as it is.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="names"/> is empty, or names a split the preset lacks.</exception>
+    public IReadOnlyList<SyntheticSplit> SplitsNamed(IReadOnlyCollection<string>? names)
+    {
+        if (names is null)
+            return Splits;
+        if (names.Count == 0)
+            throw new ArgumentException($"Name at least one split of preset '{Name}', e.g. train,val.");
+        if (names.FirstOrDefault(n => Splits.All(s => s.Name != n)) is { } unknown)
+            throw new ArgumentException($"Preset '{Name}' has no split '{unknown}'; it has {string.Join(", ", Splits.Select(s => s.Name))}.");
+        return Splits.Where(s => names.Contains(s.Name)).ToArray();
+    }
+
     /// <summary>The split named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">The preset has no such split.</exception>
     public SyntheticSplit Split(string name) =>

@@ -130,7 +130,7 @@ internal static class TrainingLoop
             if (pending.Chunks == 0)
                 optimizer.zero_grad();
             else
-                ScaleGradients(objective.Network, (double)pending.LastChunkRows / batch.Count);
+                ScaleGradients(optimizer, (double)pending.LastChunkRows / batch.Count);
             var result = objective.TrainStep(batch, device);
             float? chunkLoss = null;
             if (result.Loss is not null && result.Rows > 0)
@@ -163,7 +163,7 @@ internal static class TrainingLoop
                 return;
             // Gradients now hold Σ rows·gradient over the chunks, divided by the last chunk's rows: make it the batch's mean.
             if (taken.Chunks > 1)
-                ScaleGradients(objective.Network, (double)taken.LastChunkRows / taken.BatchRows);
+                ScaleGradients(optimizer, (double)taken.LastChunkRows / taken.BatchRows);
             optimizer.step();
             lossSum += taken.LossSum;
             metricSum += taken.MetricSum;
@@ -182,13 +182,14 @@ internal static class TrainingLoop
             result.Loss!.backward();
     }
 
-    private static void ScaleGradients(nn.Module network, double factor)
+    // Over the parameters the optimiser steps: those are the gradients the step reads.
+    private static void ScaleGradients(optim.Optimizer optimizer, double factor)
     {
         if (factor == 1)
             return;
         using var _ = no_grad();
         using Scalar scale = factor;
-        foreach (var parameter in network.parameters())
+        foreach (var parameter in optimizer.parameters())
             if (parameter.grad is { } gradient)
                 gradient.mul_(scale);
     }
