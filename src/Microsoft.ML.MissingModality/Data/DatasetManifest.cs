@@ -5,7 +5,7 @@ namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
 /// A dataset directory's manifest, <c>dataset.json</c>: the schema version, the feature shapes and, per split,
-/// the file names and counts (videos, questions, missing modalities, questions per type).
+/// the table files (one shard or several) and counts (videos, questions, missing modalities, questions per type).
 /// </summary>
 /// <param name="SchemaVersion">The dataset schema version, <see cref="DatasetSchema.Version"/> when written by this library.</param>
 /// <param name="Shape">The per-video feature shapes.</param>
@@ -56,8 +56,7 @@ public sealed record DatasetManifest(string SchemaVersion, FeatureShape Shape, I
             foreach (var (name, s) in Splits)
             {
                 w.WriteStartObject(name);
-                w.WriteString("videosFile", s.VideosFile);
-                w.WriteString("questionsFile", s.QuestionsFile);
+                WriteShards(w, s.Shards);
                 w.WriteNumber("videos", s.Videos);
                 w.WriteNumber("questions", s.Questions);
                 w.WriteNumber("videosMissingAudio", s.VideosMissingAudio);
@@ -72,6 +71,28 @@ public sealed record DatasetManifest(string SchemaVersion, FeatureShape Shape, I
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    // One shard is written as the split's own file names (the layout of every unsharded dataset), several as a list.
+    private static void WriteShards(Utf8JsonWriter w, IReadOnlyList<SplitShard> shards)
+    {
+        if (shards.Count == 1)
+        {
+            w.WriteString("videosFile", shards[0].VideosFile);
+            w.WriteString("questionsFile", shards[0].QuestionsFile);
+            return;
+        }
+        w.WriteStartArray("shards");
+        foreach (var shard in shards)
+        {
+            w.WriteStartObject();
+            w.WriteString("videosFile", shard.VideosFile);
+            w.WriteString("questionsFile", shard.QuestionsFile);
+            w.WriteNumber("videos", shard.Videos);
+            w.WriteNumber("questions", shard.Questions);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<int> values)
@@ -123,16 +144,65 @@ public sealed record DatasetManifest(string SchemaVersion, FeatureShape Shape, I
                 foreach (var t in typesElement.EnumerateObject())
                     types[t.Name] = Count(t.Value, $"{at}.questionTypes.{t.Name}", path);
             }
+            long videos = Count(Required(s, "videos", path), $"{at}.videos", path);
+            long questions = Count(Required(s, "questions", path), $"{at}.questions", path);
             splits[split.Name] = new SplitManifest(
-                FileName(Required(s, "videosFile", path), $"{at}.videosFile", path),
-                FileName(Required(s, "questionsFile", path), $"{at}.questionsFile", path),
-                Count(Required(s, "videos", path), $"{at}.videos", path),
-                Count(Required(s, "questions", path), $"{at}.questions", path),
+                Shards(s, at, videos, questions, path),
+                videos,
+                questions,
                 s.TryGetProperty("videosMissingAudio", out var ma) ? Count(ma, $"{at}.videosMissingAudio", path) : 0,
                 s.TryGetProperty("videosMissingVisual", out var mv) ? Count(mv, $"{at}.videosMissingVisual", path) : 0,
                 types);
         }
+        CheckFilesDistinct(splits, path);
         return new DatasetManifest(version, shape, splits);
+    }
+
+    /// <summary>A split's tables: its own <c>videosFile</c> and <c>questionsFile</c>, or a <c>shards</c> list whose counts add up to the split's.</summary>
+    private static List<SplitShard> Shards(JsonElement split, string at, long videos, long questions, string path)
+    {
+        bool listed = split.TryGetProperty("shards", out var list);
+        if (!listed)
+        {
+            return [new SplitShard(
+                FileName(Required(split, "videosFile", path), $"{at}.videosFile", path),
+                FileName(Required(split, "questionsFile", path), $"{at}.questionsFile", path),
+                videos, questions)];
+        }
+        if (split.TryGetProperty("videosFile", out _) || split.TryGetProperty("questionsFile", out _))
+            throw new AvqaDataException(path, at, null, "A split lists either its 'videosFile' and 'questionsFile' or its 'shards', not both.");
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+            throw new AvqaDataException(path, $"{at}.shards", null, $"Expected a non-empty array of shards, found {Describe(list)}.");
+        var shards = new List<SplitShard>();
+        foreach (var shard in list.EnumerateArray())
+        {
+            string here = $"{at}.shards[{shards.Count}]";
+            if (shard.ValueKind != JsonValueKind.Object)
+                throw new AvqaDataException(path, here, null, $"Expected an object, found {Describe(shard)}.");
+            shards.Add(new SplitShard(
+                FileName(Required(shard, "videosFile", path), $"{here}.videosFile", path),
+                FileName(Required(shard, "questionsFile", path), $"{here}.questionsFile", path),
+                Count(Required(shard, "videos", path), $"{here}.videos", path),
+                Count(Required(shard, "questions", path), $"{here}.questions", path)));
+        }
+        if (shards.Sum(s => s.Videos) != videos || shards.Sum(s => s.Questions) != questions)
+            throw new AvqaDataException(path, $"{at}.shards", null,
+                $"The shards hold {shards.Sum(s => s.Videos)} videos and {shards.Sum(s => s.Questions)} questions; the split counts {videos} and {questions}.");
+        return shards;
+    }
+
+    /// <summary>No table file serves twice (two shards, or two splits, naming the same file would read it twice).</summary>
+    private static void CheckFilesDistinct(Dictionary<string, SplitManifest> splits, string path)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, split) in splits)
+        {
+            foreach (string file in split.Files)
+            {
+                if (!seen.TryAdd(file, name))
+                    throw new AvqaDataException(path, $"splits.{name}", null, $"'{file}' is named twice (also by split '{seen[file]}'); every table file belongs to one shard of one split.");
+            }
+        }
     }
 
     private static string Text(JsonElement e, string field, string path) =>

@@ -5,59 +5,52 @@ namespace Microsoft.ML.MissingModality.Data;
 /// validated as they come (vector lengths, NaN/infinity, empty or duplicate ids; questions whose video is absent
 /// are reported by <see cref="Complete"/>), buffered up to a row group and written to disk, so a split is never held
 /// in memory. Videos and questions may be interleaved in any order; writing a video's questions right after it
-/// keeps reading cache-friendly.
+/// keeps reading cache-friendly. With <see cref="DatasetWriterOptions.VideosPerShard"/> the split is written as
+/// shards of that many videos, each question into its video's shard (a question that comes before its video waits
+/// for it in memory).
 /// </summary>
 public sealed class DatasetSplitWriter : IDisposable
 {
     private readonly DatasetWriter _owner;
+    private readonly string _directory;
     private readonly FeatureShape _shape;
-    private readonly string _videosPath, _questionsPath;
-    private readonly VideoTableWriter _videos;
-    private readonly QuestionTableWriter _questions;
+    private readonly DatasetWriterOptions _options;
+    private readonly List<ShardWriter> _shards = [];
     private readonly Dictionary<string, long> _videoRows = new(StringComparer.Ordinal);
-    private readonly List<string> _questionVideoIds = [];
+    private readonly Dictionary<string, List<(QuestionRecord Question, long Row)>> _waiting = new(StringComparer.Ordinal);
     private readonly Dictionary<QuestionType, long> _typeCounts = QuestionType.All.ToDictionary(t => t, _ => 0L);
-    private long _missingAudio, _missingVisual;
+    private long _questionCount, _missingAudio, _missingVisual;
     private bool _completed, _disposed;
 
     internal DatasetSplitWriter(DatasetWriter owner, string name, string directory, FeatureShape shape, DatasetWriterOptions options)
     {
         _owner = owner;
+        _directory = directory;
         _shape = shape;
+        _options = options;
         Name = name;
-        VideosFile = DatasetSchema.VideosFileName(name);
-        QuestionsFile = DatasetSchema.QuestionsFileName(name);
-        _videosPath = Path.Combine(directory, VideosFile);
-        _questionsPath = Path.Combine(directory, QuestionsFile);
-        _videos = VideoTableWriter.Create(_videosPath + ".partial", shape, options);
-        try
-        {
-            _questions = QuestionTableWriter.Create(_questionsPath + ".partial", shape, options);
-        }
-        catch
-        {
-            _videos.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
+        _shards.Add(ShardWriter.Create(this, 0));
     }
 
     /// <summary>The split's name, e.g. <c>train</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The videos table's file name.</summary>
-    public string VideosFile { get; }
+    /// <summary>The videos table now being written (the last shard's).</summary>
+    public string VideosFile => _shards[^1].VideosFile;
 
-    /// <summary>The questions table's file name.</summary>
-    public string QuestionsFile { get; }
+    /// <summary>The questions table of the shard now being written.</summary>
+    public string QuestionsFile => _shards[^1].QuestionsFile;
 
     /// <summary>Videos written so far.</summary>
     public long VideoCount => _videoRows.Count;
 
-    /// <summary>Questions written so far.</summary>
-    public long QuestionCount => _questionVideoIds.Count;
+    /// <summary>Questions written so far (a question waiting for its video included).</summary>
+    public long QuestionCount => _questionCount;
 
     /// <summary>True once <see cref="Complete"/> has succeeded.</summary>
     public bool IsCompleted => _completed;
+
+    private bool Sharded => _options.VideosPerShard is not null;
 
     /// <summary>
     /// Writes one video. Its arrays are copied at once, so the caller may reuse them for the next video.
@@ -67,19 +60,28 @@ public sealed class DatasetSplitWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(video);
         EnsureOpen();
-        long row = _videoRows.Count;
+        if (_options.VideosPerShard is int perShard && _shards[^1].Videos == perShard)
+        {
+            _shards[^1].CompleteVideos();
+            _shards.Add(ShardWriter.Create(this, _shards.Count));
+        }
+        var shard = _shards[^1];
+        long row = shard.Videos;
         if (string.IsNullOrEmpty(video.VideoId))
-            throw new AvqaDataException(VideosFile, DatasetSchema.VideoIdColumn, row, "The video id is empty.");
+            throw new AvqaDataException(shard.VideosFile, DatasetSchema.VideoIdColumn, row, "The video id is empty.");
         if (_videoRows.TryGetValue(video.VideoId, out long first))
-            throw new AvqaDataException(VideosFile, DatasetSchema.VideoIdColumn, row, $"Duplicate video id '{video.VideoId}' (first written at row {first}).");
-        Check(video.Audio, _shape.AudioLength, DatasetSchema.AudioColumn, row, video.VideoId);
-        Check(video.Visual, _shape.VisualLength, DatasetSchema.VisualColumn, row, video.VideoId);
-        _videos.Add(video.VideoId, video.Audio, video.Audio is null, video.Visual, video.Visual is null);
-        _videoRows.Add(video.VideoId, row);
+            throw new AvqaDataException(shard.VideosFile, DatasetSchema.VideoIdColumn, row, $"Duplicate video id '{video.VideoId}' (first written {Where(first)}).");
+        Check(video.Audio, _shape.AudioLength, DatasetSchema.AudioColumn, row, video.VideoId, shard.VideosFile);
+        Check(video.Visual, _shape.VisualLength, DatasetSchema.VisualColumn, row, video.VideoId, shard.VideosFile);
+        shard.AddVideo(video);
+        _videoRows.Add(video.VideoId, _videoRows.Count);
         if (video.Audio is null)
             _missingAudio++;
         if (video.Visual is null)
             _missingVisual++;
+        if (_waiting.Remove(video.VideoId, out var questions))
+            foreach (var (question, _) in questions)
+                shard.AddQuestion(question);
     }
 
     /// <summary>Writes one question; its video may be written before or after it, but within this split.</summary>
@@ -88,47 +90,57 @@ public sealed class DatasetSplitWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(question);
         EnsureOpen();
-        long row = _questionVideoIds.Count;
-        RequireText(question.QuestionId, DatasetSchema.QuestionIdColumn, row);
-        RequireText(question.VideoId, DatasetSchema.VideoIdColumn, row);
-        RequireText(question.Question, DatasetSchema.QuestionColumn, row);
-        RequireText(question.Answer, DatasetSchema.AnswerColumn, row);
+        long row = _questionCount;
+        // Unsharded, every question goes to the one questions table; sharded, to its video's shard (or waits for it).
+        ShardWriter? shard = !Sharded ? _shards[0]
+            : question.VideoId is not null && _videoRows.TryGetValue(question.VideoId, out long videoRow) ? _shards[ShardOf(videoRow)]
+            : null;
+        string file = shard?.QuestionsFile ?? $"split '{Name}' (a question whose video is not written yet)";
+        long fileRow = shard?.Questions ?? row;
+        RequireText(question.QuestionId, DatasetSchema.QuestionIdColumn, file, fileRow);
+        RequireText(question.VideoId, DatasetSchema.VideoIdColumn, file, fileRow);
+        RequireText(question.Question, DatasetSchema.QuestionColumn, file, fileRow);
+        RequireText(question.Answer, DatasetSchema.AnswerColumn, file, fileRow);
         if (question.Template is null)
-            throw new AvqaDataException(QuestionsFile, DatasetSchema.TemplateColumn, row, "The template is null.");
+            throw new AvqaDataException(file, DatasetSchema.TemplateColumn, fileRow, "The template is null.");
         if (question.Type is null)
-            throw new AvqaDataException(QuestionsFile, DatasetSchema.QuestionTypeColumn, row, "The question type is null.");
-        string? previous = _owner.ClaimQuestionId(question.QuestionId, $"{QuestionsFile} row {row}");
+            throw new AvqaDataException(file, DatasetSchema.QuestionTypeColumn, fileRow, "The question type is null.");
+        string? previous = _owner.ClaimQuestionId(question.QuestionId, shard is null ? $"question {row} of split '{Name}'" : $"{file} row {fileRow}");
         if (previous is not null)
-            throw new AvqaDataException(QuestionsFile, DatasetSchema.QuestionIdColumn, row, $"Duplicate question id '{question.QuestionId}' (first written at {previous}).");
-        _questions.Add(question);
-        _questionVideoIds.Add(question.VideoId);
+            throw new AvqaDataException(file, DatasetSchema.QuestionIdColumn, fileRow, $"Duplicate question id '{question.QuestionId}' (first written at {previous}).");
+        if (shard is not null)
+            shard.AddQuestion(question);
+        else
+            (_waiting.TryGetValue(question.VideoId!, out var list) ? list : _waiting[question.VideoId!] = []).Add((question, row));
+        _questionCount++;
         _typeCounts[question.Type]++;
     }
 
     /// <summary>
-    /// Checks that every question's video was written, then finishes both files. The split appears in the
+    /// Checks that every question's video was written, then finishes the files. The split appears in the
     /// dataset only when <see cref="DatasetWriter.Complete"/> succeeds.
     /// </summary>
     /// <exception cref="AvqaDataException">A question refers to a video this split does not have.</exception>
     public void Complete()
     {
         EnsureOpen();
-        for (int i = 0; i < _questionVideoIds.Count; i++)
+        foreach (var shard in _shards)
+            shard.CheckVideosWritten(_videoRows);
+        if (_waiting.Count > 0)
         {
-            if (!_videoRows.ContainsKey(_questionVideoIds[i]))
-                throw new AvqaDataException(QuestionsFile, DatasetSchema.VideoIdColumn, i, $"Video '{_questionVideoIds[i]}' is not in {VideosFile}.");
+            var (question, row) = _waiting.Values.SelectMany(q => q).MinBy(q => q.Row);
+            throw new AvqaDataException($"split '{Name}'", DatasetSchema.VideoIdColumn, row, $"Video '{question.VideoId}' of question '{question.QuestionId}' is not in the split.");
         }
-        _videos.Complete();
-        _questions.Complete();
-        File.Move(_videosPath + ".partial", _videosPath);
-        File.Move(_questionsPath + ".partial", _questionsPath);
+        foreach (var shard in _shards)
+            shard.Complete();
         _completed = true;
         _disposed = true;
     }
 
     /// <summary>The manifest entry of a completed split.</summary>
     internal SplitManifest ToManifest() => new(
-        VideosFile, QuestionsFile, VideoCount, QuestionCount, _missingAudio, _missingVisual,
+        _shards.Select(s => new SplitShard(s.VideosFile, s.QuestionsFile, s.Videos, s.Questions)).ToList(),
+        VideoCount, QuestionCount, _missingAudio, _missingVisual,
         QuestionType.All.ToDictionary(t => t.ToString(), t => _typeCounts[t]));
 
     /// <summary>Abandons the split if it was not completed (its partial files go with the dataset's temporary folder).</summary>
@@ -137,8 +149,17 @@ public sealed class DatasetSplitWriter : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        _videos.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _questions.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        foreach (var shard in _shards)
+            shard.Dispose();
+    }
+
+    private int ShardOf(long videoRow) => _options.VideosPerShard is int n ? (int)(videoRow / n) : 0;
+
+    private string Where(long videoRow)
+    {
+        var shard = _shards[ShardOf(videoRow)];
+        long before = _options.VideosPerShard is int n ? ShardOf(videoRow) * (long)n : 0;
+        return $"in {shard.VideosFile} at row {videoRow - before}";
     }
 
     private void EnsureOpen()
@@ -147,20 +168,113 @@ public sealed class DatasetSplitWriter : IDisposable
             throw new InvalidOperationException($"Split '{Name}' is already completed or disposed.");
     }
 
-    private void Check(float[]? values, int expected, string column, long row, string videoId)
+    private void Check(float[]? values, int expected, string column, long row, string videoId, string file)
     {
         if (values is null)
             return;
         if (values.Length != expected)
-            throw new AvqaDataException(VideosFile, column, row, $"Video '{videoId}': expected {expected} values ({column} shape [{string.Join(",", column == DatasetSchema.AudioColumn ? _shape.AudioShape : _shape.VisualShape)}]), got {values.Length}.");
+            throw new AvqaDataException(file, column, row, $"Video '{videoId}': expected {expected} values ({column} shape [{string.Join(",", column == DatasetSchema.AudioColumn ? _shape.AudioShape : _shape.VisualShape)}]), got {values.Length}.");
         int bad = ParquetTables.IndexOfNonFinite(values);
         if (bad >= 0)
-            throw new AvqaDataException(VideosFile, column, row, $"Video '{videoId}': value {bad} is {values[bad]}; features must be finite.");
+            throw new AvqaDataException(file, column, row, $"Video '{videoId}': value {bad} is {values[bad]}; features must be finite.");
     }
 
-    private void RequireText(string? text, string column, long row)
+    private static void RequireText(string? text, string column, string file, long row)
     {
         if (string.IsNullOrEmpty(text))
-            throw new AvqaDataException(QuestionsFile, column, row, $"The {column} is empty.");
+            throw new AvqaDataException(file, column, row, $"The {column} is empty.");
+    }
+
+    /// <summary>
+    /// One shard's two tables, written to <c>.partial</c> files that <see cref="Complete"/> renames. The videos table
+    /// is finished as soon as the shard is full (its row-group buffer freed); the questions table stays open until
+    /// the split completes, since a question may come after later shards' videos.
+    /// </summary>
+    private sealed class ShardWriter : IDisposable
+    {
+        private readonly string _videosPath, _questionsPath;
+        private readonly VideoTableWriter _videos;
+        private readonly QuestionTableWriter _questions;
+        private readonly List<string> _questionVideoIds = [];
+        private bool _videosCompleted;
+
+        private ShardWriter(string directory, string videosFile, string questionsFile, VideoTableWriter videos, QuestionTableWriter questions)
+        {
+            VideosFile = videosFile;
+            QuestionsFile = questionsFile;
+            _videosPath = Path.Combine(directory, videosFile);
+            _questionsPath = Path.Combine(directory, questionsFile);
+            _videos = videos;
+            _questions = questions;
+        }
+
+        public static ShardWriter Create(DatasetSplitWriter split, int index)
+        {
+            int? shard = split.Sharded ? index : null;
+            string videosFile = DatasetSchema.VideosFileName(split.Name, shard);
+            string questionsFile = DatasetSchema.QuestionsFileName(split.Name, shard);
+            var videos = VideoTableWriter.Create(Path.Combine(split._directory, videosFile) + ".partial", split._shape, split._options);
+            try
+            {
+                var questions = QuestionTableWriter.Create(Path.Combine(split._directory, questionsFile) + ".partial", split._shape, split._options);
+                return new ShardWriter(split._directory, videosFile, questionsFile, videos, questions);
+            }
+            catch
+            {
+                videos.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
+        }
+
+        public string VideosFile { get; }
+
+        public string QuestionsFile { get; }
+
+        public long Videos { get; private set; }
+
+        public long Questions => _questionVideoIds.Count;
+
+        public void AddVideo(VideoFeatures video)
+        {
+            _videos.Add(video.VideoId, video.Audio, video.Audio is null, video.Visual, video.Visual is null);
+            Videos++;
+        }
+
+        public void AddQuestion(QuestionRecord question)
+        {
+            _questions.Add(question);
+            _questionVideoIds.Add(question.VideoId);
+        }
+
+        /// <summary>Unsharded, questions are written before their video is known to exist: checked here.</summary>
+        public void CheckVideosWritten(Dictionary<string, long> videoRows)
+        {
+            for (int i = 0; i < _questionVideoIds.Count; i++)
+            {
+                if (!videoRows.ContainsKey(_questionVideoIds[i]))
+                    throw new AvqaDataException(QuestionsFile, DatasetSchema.VideoIdColumn, i, $"Video '{_questionVideoIds[i]}' is not in {VideosFile}.");
+            }
+        }
+
+        public void CompleteVideos()
+        {
+            _videos.Complete();
+            _videosCompleted = true;
+        }
+
+        public void Complete()
+        {
+            if (!_videosCompleted)
+                CompleteVideos();
+            _questions.Complete();
+            File.Move(_videosPath + ".partial", _videosPath);
+            File.Move(_questionsPath + ".partial", _questionsPath);
+        }
+
+        public void Dispose()
+        {
+            _videos.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _questions.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }

@@ -93,7 +93,7 @@ public sealed partial class DatasetWriter : IDisposable
         {
             foreach (var (name, split) in existing.Splits)
             {
-                var ids = QuestionIds(Path.Combine(full, split.QuestionsFile), shape);
+                var ids = split.Shards.SelectMany(shard => QuestionIds(Path.Combine(full, shard.QuestionsFile), shape)).ToList();
                 writer._existingIds[name] = ids;
                 foreach (string id in ids)
                     writer._questionIds.TryAdd(id, $"split '{name}' of the existing dataset");
@@ -202,16 +202,28 @@ public sealed partial class DatasetWriter : IDisposable
             File.Move(from, to);
             moves.Add((from, to));
         }
+        void MoveAside(string file)
+        {
+            string target = Path.Combine(Directory, file);
+            if (File.Exists(target))
+                Move(target, Path.Combine(_temp, file + ".old"));
+        }
         try
         {
+            // A replaced split's tables go aside first, whatever their names: a split written in shards replaces
+            // one written whole, and the other way round, without leaving the old tables behind.
+            foreach (var name in _splits.Keys)
+            {
+                if (_existing!.Splits.TryGetValue(name, out var replaced))
+                    foreach (string file in replaced.Files)
+                        MoveAside(file);
+            }
             foreach (var split in _splits.Values)
             {
-                foreach (string file in new[] { split.VideosFile, split.QuestionsFile })
+                foreach (string file in split.ToManifest().Files)
                 {
-                    string target = Path.Combine(Directory, file);
-                    if (File.Exists(target))
-                        Move(target, Path.Combine(_temp, file + ".old"));
-                    Move(Path.Combine(_temp, file), target);
+                    MoveAside(file);
+                    Move(Path.Combine(_temp, file), Path.Combine(Directory, file));
                 }
             }
             File.Move(Path.Combine(_temp, DatasetSchema.ManifestFileName), Path.Combine(Directory, DatasetSchema.ManifestFileName), overwrite: true);

@@ -28,6 +28,16 @@ public sealed class DatasetWriterOptions
     /// <value>Default 256 (about 50 MUSIC-AVQA videos' worth of questions, so an in-group shuffle stays cache-friendly).</value>
     public int QuestionRowGroupSize { get; set; } = 256;
 
+    /// <summary>
+    /// Write each split as shards of this many videos (<c>train-00000.videos.parquet</c> and
+    /// <c>train-00000.questions.parquet</c>, …), each question in its video's shard; null writes each split as one
+    /// videos and one questions table. Shards let a split larger than one disk be spread over several (the manifest
+    /// names them; the reader visits them one after another with one shard's cache), and keep each file a size that
+    /// copies and checksums quickly.
+    /// </summary>
+    /// <value>Default null (one shard per split).</value>
+    public int? VideosPerShard { get; set; }
+
     /// <summary>The effective number of videos per row group for a shape.</summary>
     internal int VideosPerGroup(FeatureShape shape)
     {
@@ -41,6 +51,8 @@ public sealed class DatasetWriterOptions
     {
         if (QuestionRowGroupSize < 1)
             throw new ArgumentOutOfRangeException(nameof(QuestionRowGroupSize), QuestionRowGroupSize, "Must be at least 1.");
+        if (VideosPerShard is < 1)
+            throw new ArgumentOutOfRangeException(nameof(VideosPerShard), VideosPerShard, "Must be at least 1.");
         if (TargetVideoRowGroupBytes < 1)
             throw new ArgumentOutOfRangeException(nameof(TargetVideoRowGroupBytes), TargetVideoRowGroupBytes, "Must be positive.");
     }

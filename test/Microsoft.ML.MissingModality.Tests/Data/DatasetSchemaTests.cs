@@ -87,7 +87,7 @@ public sealed class DatasetSchemaTests
         {
             var manifest = new DatasetManifest(DatasetSchema.Version, FeatureShape.MusicAvqa, new Dictionary<string, SplitManifest>
             {
-                ["val"] = new("val.videos.parquet", "val.questions.parquet", 3, 9, 1, 0, QuestionType.All.ToDictionary(t => t.ToString(), t => 1L)),
+                ["val"] = new([new SplitShard("val.videos.parquet", "val.questions.parquet", 3, 9)], 3, 9, 1, 0, QuestionType.All.ToDictionary(t => t.ToString(), t => 1L)),
             });
             manifest.Save(Path.Combine(root, "dataset.json"));
 

@@ -35,8 +35,7 @@ public sealed class DatasetWriterTests : TempDirectoryTest
         Assert.AreEqual(DatasetSchema.Version, manifest.SchemaVersion);
         Assert.AreEqual(TestDatasets.Shape, manifest.Shape);
         var split = manifest.Splits["train"];
-        Assert.AreEqual("train.videos.parquet", split.VideosFile);
-        Assert.AreEqual("train.questions.parquet", split.QuestionsFile);
+        Assert.AreEqual(new SplitShard("train.videos.parquet", "train.questions.parquet", 6, 18), split.Shards.Single());
         Assert.AreEqual(6L, split.Videos);
         Assert.AreEqual(18L, split.Questions);
         Assert.AreEqual(2L, split.VideosMissingAudio);

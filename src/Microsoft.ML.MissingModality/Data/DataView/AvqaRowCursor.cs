@@ -3,9 +3,10 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
-/// Cursor of <see cref="AvqaDataView"/>: walks the questions table a row group at a time (in a shuffled group and
-/// row order when asked), and joins each question's video through an LRU cache of decoded video row groups.
-/// Only active columns are read; vector getters write into the caller's buffer with <see cref="VBufferEditor"/>.
+/// Cursor of <see cref="AvqaDataView"/>: walks the split's shards one after another and each shard's questions table
+/// a row group at a time (shards, groups and rows in a shuffled order when asked), and joins each question's video
+/// through an LRU cache of decoded video row groups. One shard's files and cache are open at a time. Only active
+/// columns are read; vector getters write into the caller's buffer with <see cref="VBufferEditor"/>.
 /// </summary>
 internal sealed class AvqaRowCursor : DataViewRowCursor
 {
@@ -15,12 +16,19 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     private readonly AvqaSplitSource _source;
     private readonly bool[] _active;
     private readonly Random? _order;
+    private readonly long _cacheBytes;
     private readonly AvqaReadStatistics _stats;
-    private readonly QuestionGroupReader _questions;
-    private readonly VideoTableReader? _videos;
-    private readonly VideoGroupCache? _cache;
     private readonly VideoGroupPool? _pool;
-    private readonly int[] _groupOrder;
+    private readonly bool[] _questionColumns;
+    private readonly bool _audio, _visual;
+    private readonly int[] _shardOrder;
+    private int _shardIndex = -1;
+    private ShardSource _shard = null!;
+    private QuestionGroupReader? _questions;
+    private VideoTableReader? _videos;
+    private VideoGroupCache? _cache;
+    private int _loadsBefore; // video groups decoded in the shards already read
+    private int[] _groupOrder = [];
     private int[] _rowOrder = [];
     private int _groupIndex = -1, _rowIndex, _row;
     private long _position = -1;
@@ -34,34 +42,22 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
         _source = source;
         _active = active;
         _order = order;
+        _cacheBytes = cacheBytes;
         _stats = stats;
-        bool audio = active[FirstVideoColumn] || active[FirstVideoColumn + 2];
-        bool visual = active[FirstVideoColumn + 1] || active[FirstVideoColumn + 3];
-        bool anyVideo = audio || visual;
+        _pool = pool;
+        _audio = active[FirstVideoColumn] || active[FirstVideoColumn + 2];
+        _visual = active[FirstVideoColumn + 1] || active[FirstVideoColumn + 3];
         // The six text columns map one-to-one onto the questions table's columns; video_id is also the join key.
-        var read = Enumerable.Range(0, 6).Select(c => active[c] || (c == 1 && anyVideo)).ToArray();
-        _questions = new QuestionGroupReader(source.QuestionsPath, source.Shape, read);
-        for (int c = 0; c < read.Length; c++)
+        _questionColumns = Enumerable.Range(0, 6).Select(c => active[c] || (c == 1 && (_audio || _visual))).ToArray();
+        for (int c = 0; c < _questionColumns.Length; c++)
         {
-            if (read[c])
+            if (_questionColumns[c])
                 stats.ColumnRead(DatasetSchema.QuestionColumns[c]);
         }
-        try
-        {
-            if (anyVideo)
-            {
-                _pool = pool;
-                _videos = new VideoTableReader(source.VideosPath, source.Shape, pool?.TakeScratch()) { OnColumnRead = stats.ColumnRead };
-                _cache = new VideoGroupCache(_videos, audio, visual, cacheBytes, pool);
-            }
-        }
-        catch
-        {
-            _questions.Dispose();
-            throw;
-        }
-        _groupOrder = Enumerable.Range(0, _questions.File.RowGroupCount).ToArray();
-        _order?.Shuffle(_groupOrder);
+        _shardOrder = Enumerable.Range(0, source.Shards.Count).ToArray();
+        _order?.Shuffle(_shardOrder);
+        // The first shard is opened at once, so that a file that cannot be opened fails here rather than mid-pass.
+        OpenNextShard();
     }
 
     public override DataViewSchema Schema => _parent.Schema;
@@ -76,14 +72,18 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     {
         if (_disposed)
             return false;
-        while (_groupIndex < 0 || ++_rowIndex >= _questions.Rows)
+        while (_groupIndex < 0 || ++_rowIndex >= _questions!.Rows)
         {
             if (++_groupIndex >= _groupOrder.Length)
             {
-                Dispose();
-                return false;
+                if (!OpenNextShard())
+                {
+                    Dispose();
+                    return false;
+                }
+                continue;
             }
-            _questions.Load(_groupOrder[_groupIndex]);
+            _questions!.Load(_groupOrder[_groupIndex]);
             if (_rowOrder.Length != _questions.Rows)
                 _rowOrder = new int[_questions.Rows];
             for (int i = 0; i < _rowOrder.Length; i++)
@@ -98,21 +98,66 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
         return true;
     }
 
+    /// <summary>Closes the shard being read (its cached groups go to the pool) and opens the next; false after the last.</summary>
+    private bool OpenNextShard()
+    {
+        CloseShard();
+        if (++_shardIndex >= _shardOrder.Length)
+            return false;
+        _shard = _source.Shards[_shardOrder[_shardIndex]];
+        _questions = new QuestionGroupReader(_shard.QuestionsPath, _source.Shape, _questionColumns);
+        try
+        {
+            if (_audio || _visual)
+            {
+                _videos = new VideoTableReader(_shard.VideosPath, _source.Shape, _pool?.TakeScratch()) { OnColumnRead = _stats.ColumnRead };
+                _cache = new VideoGroupCache(_videos, _audio, _visual, _cacheBytes, _pool);
+            }
+        }
+        catch
+        {
+            _questions.Dispose();
+            _questions = null;
+            throw;
+        }
+        _groupOrder = Enumerable.Range(0, _questions.File.RowGroupCount).ToArray();
+        _order?.Shuffle(_groupOrder);
+        _groupIndex = -1;
+        return true;
+    }
+
+    private void CloseShard()
+    {
+        _questions?.Dispose();
+        _questions = null;
+        _videos?.Dispose();
+        // The cache holds only completely decoded groups (a failed load never enters it), so even a failed cursor's are sound.
+        if (_videos is not null && _pool is not null)
+        {
+            _cache!.ReturnAll();
+            _pool.ReturnScratch(_videos.Levels);
+        }
+        _loadsBefore += _cache?.Loads ?? 0;
+        _videos = null;
+        _cache = null;
+    }
+
     private void JoinVideo()
     {
-        string videoId = _questions.Column(1)[_row]!;
-        if (!_source.VideoIndex.TryGetValue(videoId, out var at))
+        string videoId = _questions!.Column(1)[_row]!;
+        if (!_shard.VideoIndex.TryGetValue(videoId, out var at))
             throw new AvqaDataException(_questions.File.Path, DatasetSchema.VideoIdColumn, _questions.File.GroupStart(_groupOrder[_groupIndex]) + _row,
-                $"Video '{videoId}' is not in {Path.GetFileName(_source.VideosPath)}.");
+                $"Video '{videoId}' is not in {Path.GetFileName(_shard.VideosPath)}.");
         _video = _cache!.Get(at.Group);
         _videoRow = at.Row;
-        _stats.VideoGroupLoads = _cache.Loads;
-        _stats.PeakCacheBytes = _cache.PeakBytes;
+        _stats.VideoGroupLoads = _loadsBefore + _cache.Loads;
+        _stats.PeakCacheBytes = Math.Max(_stats.PeakCacheBytes, _cache.PeakBytes);
         _stats.PeakCachedGroups = Math.Max(_stats.PeakCachedGroups, _cache.Count);
     }
 
+    // Unique across the split: the row's position in the split's questions (the shards' tables in manifest order).
     public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) =>
-        id = new DataViewRowId((ulong)(_questions.File.GroupStart(_groupOrder[_groupIndex]) + _row), 0);
+        id = new DataViewRowId((ulong)(_shard.QuestionsBefore + _questions!.File.GroupStart(_groupOrder[_groupIndex]) + _row), 0);
 
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
@@ -131,7 +176,7 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     }
 
     private ValueGetter<ReadOnlyMemory<char>> TextGetter(int c) => (ref ReadOnlyMemory<char> value) =>
-        value = _questions.Column(c)[_row].AsMemory();
+        value = _questions!.Column(c)[_row].AsMemory();
 
     private ValueGetter<VBuffer<float>> VectorGetter(bool audio) =>
         new FeatureGetter(this, audio, audio ? _source.Shape.AudioLength : _source.Shape.VisualLength).Get;
@@ -171,16 +216,7 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
             return;
         _disposed = true;
         if (disposing)
-        {
-            _questions.Dispose();
-            _videos?.Dispose();
-            // The cache holds only completely decoded groups (a failed load never enters it), so even a failed cursor's are sound.
-            if (_videos is not null && _pool is not null)
-            {
-                _cache!.ReturnAll();
-                _pool.ReturnScratch(_videos.Levels);
-            }
-        }
+            CloseShard();
         base.Dispose(disposing);
     }
 }

@@ -23,8 +23,8 @@ public sealed class SyntheticDatasetTests
                 Assert.AreEqual(spec.Videos, split.Videos);
                 Assert.AreEqual(spec.Questions, split.Questions);
                 Assert.AreEqual(spec.Questions, split.QuestionTypes.Values.Sum());
-                Assert.IsTrue(File.Exists(Path.Combine(dir, split.VideosFile)));
-                Assert.IsTrue(File.Exists(Path.Combine(dir, split.QuestionsFile)));
+                foreach (string file in split.Files)
+                    Assert.IsTrue(File.Exists(Path.Combine(dir, file)));
                 Assert.AreEqual(spec.Videos, progress.Where(p => p.Split == spec.Name).Max(p => p.VideosDone));
             }
             Assert.IsTrue(File.Exists(Path.Combine(dir, SyntheticGenerator.ProvenanceFileName)));
