@@ -32,6 +32,10 @@ public static class OptionRules
         return option;
     }
 
+    /// <summary><c>--videos-per-shard N</c> of the commands that write datasets (<see cref="Data.DatasetWriterOptions.VideosPerShard"/>).</summary>
+    public static Option<int?> VideosPerShard() =>
+        new Option<int?>("--videos-per-shard") { Description = "Write each split as shards of N videos (several files per split, read one after another); default: one file pair per split." }.AtLeast(1);
+
     /// <summary>The value must be a positive finite number.</summary>
     public static Option<double> PositiveFinite(this Option<double> option)
     {

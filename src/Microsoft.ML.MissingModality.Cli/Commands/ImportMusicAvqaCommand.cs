@@ -22,10 +22,11 @@ public static class ImportMusicAvqaCommand
         var failOnMissing = new Option<bool>("--fail-on-missing") { Description = "Fail when a video has no features, instead of skipping it." };
         var keepPartial = new Option<bool>("--keep-partial") { Description = "Write videos with only one modality's file, the other stored as missing." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a split of the same name in an existing dataset (its other splits are kept)." };
+        var videosPerShard = OptionRules.VideosPerShard();
 
         var command = new System.CommandLine.Command("import-music-avqa", "Import MUSIC-AVQA questions and .npy features into a dataset directory.")
         {
-            questions, audioDir, visualDir, output, segments, split, failOnMissing, keepPartial, overwrite,
+            questions, audioDir, visualDir, output, segments, split, failOnMissing, keepPartial, overwrite, videosPerShard,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +40,7 @@ public static class ImportMusicAvqaCommand
                 Split = parse.GetValue(split),
                 MissingFeatures = parse.GetValue(failOnMissing) ? MissingFeaturePolicy.Fail : MissingFeaturePolicy.Skip,
                 KeepPartialVideos = parse.GetValue(keepPartial),
-                Writer = new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite) },
+                Writer = new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite), VideosPerShard = parse.GetValue(videosPerShard) },
             };
             var lastReport = DateTime.UtcNow;
             var progress = new SyncProgress<(int Done, int Total)>(p =>

@@ -56,6 +56,50 @@ public sealed class SynthCommandTests
         }
     }
 
+    [TestMethod]
+    public void Synth_VideosPerShard_SameRowsAsOneFileInShardsThatTrainAndEvaluate()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string whole = Path.Combine(root, "whole"), sharded = Path.Combine(root, "sharded"), model = Path.Combine(root, "m.zip");
+            Assert.AreEqual(Program.Success, Run("synth", "--preset", "tiny", "--seed", "3", "--out", whole).Code);
+            var (code, _, stderr) = Run("synth", "--preset", "tiny", "--seed", "3", "--out", sharded, "--videos-per-shard", "4");
+            Assert.AreEqual(Program.Success, code, stderr);
+
+            var manifest = DatasetManifest.Load(sharded);
+            CollectionAssert.AreEqual(new[] { 10, 3, 3 }, manifest.Splits.Values.Select(s => s.Shards.Count).ToArray(), "train 40, val 10, test 10 videos");
+            CollectionAssert.AreEqual(Rows(whole), Rows(sharded));
+            (code, _, stderr) = Run("train", "--data", sharded, "--out", model, "--epochs", "1", "--hidden-size", "8", "--device", "cpu");
+            Assert.AreEqual(Program.Success, code, stderr);
+            (code, var stdout, stderr) = Run("evaluate", "--model", model, "--data", sharded, "--split", "test");
+            Assert.AreEqual(Program.Success, code, stderr);
+            StringAssert.Contains(stdout, "| **All** ");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Synth_VideosPerShardZero_UsageErrorAndNothingWritten()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string dir = Path.Combine(root, "x");
+            var (code, _, stderr) = Run("synth", "--preset", "tiny", "--out", dir, "--videos-per-shard", "0");
+            Assert.AreEqual(Program.UsageError, code);
+            StringAssert.Contains(stderr, "--videos-per-shard must be at least 1; got 0.");
+            Assert.IsFalse(Directory.Exists(dir));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     // Every val row as text: ids, question, answer and a checksum of each feature vector.
     private static string[] Rows(string directory)
     {
