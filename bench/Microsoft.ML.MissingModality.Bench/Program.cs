@@ -1,6 +1,6 @@
 using Microsoft.ML.MissingModality.Bench;
 
-// Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--work DIR] [--results FILE]
+// Usage: dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- store [--videos 256] [--repeats 3] [--videos-per-shard 32] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- scoring [--repeats 3] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--enhance-sweep S1,S1-ddim-keep,S10-keep-c4] [--recalled-weight 1] [--batch-size 64] [--results FILE]  (a recaller NAME+avr[-S1][-T10][-ddim][-v][-keep][-c4] adds the AVR diffusion; joint[-paper][-stop][-stopavr][-lr0.001][-w0.1][-noavr] trains all three at once for --epochs)
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--prefetch 1] [--work DIR] [--results FILE]
@@ -20,6 +20,7 @@ switch (benchmark)
         StoreBenchmark.Run(
             videos: int.Parse(Value("--videos", "256")!),
             repeats: int.Parse(Value("--repeats", "3")!),
+            videosPerShard: int.Parse(Value("--videos-per-shard", "32")!),
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-store"))!,
             resultsPath: Value("--results", Path.Combine("bench", "results", "store.json"))!);
         return 0;
@@ -78,7 +79,7 @@ switch (benchmark)
             answererBatchSize: int.Parse(Value("--batch-size", "64")!));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--work DIR] [--results FILE]");
+        Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--videos-per-shard N] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench scoring [--repeats R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench training [--videos N] [--epochs E] [--device auto|cpu|cuda] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench datapath [--videos N] [--batch-size B] [--rounds R] [--work DIR] [--results FILE]");

@@ -10,36 +10,41 @@ namespace Microsoft.ML.MissingModality.Bench;
 
 /// <summary>
 /// Throughput of the dataset IDataView cursor against a raw Parquet.Net column read of the same files, in one run:
-/// writes N MUSIC-AVQA-size videos ([10,128] audio, [10,512,14,14] visual, one question each), then times both.
+/// writes N MUSIC-AVQA-size videos ([10,128] audio, [10,512,14,14] visual, one question each), then times both, and
+/// the cursor over the same videos written as shards (several file pairs, read one after another).
 /// </summary>
 internal static class StoreBenchmark
 {
-    public static void Run(int videos, int repeats, string workDirectory, string resultsPath)
+    public static void Run(int videos, int repeats, int videosPerShard, string workDirectory, string resultsPath)
     {
         var shape = FeatureShape.MusicAvqa;
-        string dir = Path.Combine(workDirectory, "ds");
+        string dir = Path.Combine(workDirectory, "ds"), shardedDir = Path.Combine(workDirectory, "sharded");
         if (Directory.Exists(workDirectory))
             Directory.Delete(workDirectory, recursive: true);
         Directory.CreateDirectory(workDirectory);
         try
         {
             var write = Stopwatch.StartNew();
-            Write(dir, shape, videos);
+            Write(dir, shape, videos, new DatasetWriterOptions());
             write.Stop();
+            Write(shardedDir, shape, videos, new DatasetWriterOptions { VideosPerShard = videosPerShard });
+            int shards = DatasetManifest.Load(shardedDir).Splits["bench"].Shards.Count;
             long fileBytes = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length);
             double featureMb = videos * 4.0 * (shape.AudioLength + shape.VisualLength) / 1e6;
             Console.WriteLine($"wrote {videos} videos ({featureMb:F0} MB of features, {fileBytes / 1e6:F0} MB on disk) in {write.Elapsed.TotalSeconds:F1} s");
 
             var raw = new List<double>();
             var cursor = new List<double>();
+            var sharded = new List<double>();
             for (int r = 0; r < repeats; r++)
             {
-                // Alternate so that neither side always gets the warmer page cache.
+                // Alternate so that no side always gets the warmer page cache.
                 raw.Add(Time(() => RawRead(dir)));
                 cursor.Add(Time(() => CursorRead(dir, videos)));
-                Console.WriteLine($"  repeat {r + 1}: raw {raw[^1]:F2} s, cursor {cursor[^1]:F2} s");
+                sharded.Add(Time(() => CursorRead(shardedDir, videos)));
+                Console.WriteLine($"  repeat {r + 1}: raw {raw[^1]:F2} s, cursor {cursor[^1]:F2} s, cursor over {shards} shards {sharded[^1]:F2} s");
             }
-            double rawBest = raw.Min(), cursorBest = cursor.Min();
+            double rawBest = raw.Min(), cursorBest = cursor.Min(), shardedBest = sharded.Min();
             var result = new
             {
                 benchmark = "store",
@@ -53,6 +58,8 @@ internal static class StoreBenchmark
                 raw = new { seconds = Math.Round(rawBest, 3), rowsPerSecond = Math.Round(videos / rawBest, 1), megabytesPerSecond = Math.Round(featureMb / rawBest, 1) },
                 cursor = new { seconds = Math.Round(cursorBest, 3), rowsPerSecond = Math.Round(videos / cursorBest, 1), megabytesPerSecond = Math.Round(featureMb / cursorBest, 1) },
                 cursorToRawRatio = Math.Round(rawBest / cursorBest, 3),
+                shardedCursor = new { shards, videosPerShard, seconds = Math.Round(shardedBest, 3), rowsPerSecond = Math.Round(videos / shardedBest, 1), megabytesPerSecond = Math.Round(featureMb / shardedBest, 1) },
+                shardedToWholeRatio = Math.Round(cursorBest / shardedBest, 3),
                 target = 0.7,
                 repeats,
             };
@@ -76,12 +83,12 @@ internal static class StoreBenchmark
     }
 
     /// <summary>ReLU of Gaussian noise: about half zeros, like ResNet activations (so Snappy has something to do).</summary>
-    private static void Write(string dir, FeatureShape shape, int videos)
+    private static void Write(string dir, FeatureShape shape, int videos, DatasetWriterOptions options)
     {
         var random = new Random(1);
         var audio = new float[shape.AudioLength];
         var visual = new float[shape.VisualLength];
-        using var writer = DatasetWriter.Create(dir, shape);
+        using var writer = DatasetWriter.Create(dir, shape, options);
         using var split = writer.BeginSplit("bench");
         for (int v = 0; v < videos; v++)
         {

@@ -55,6 +55,21 @@ public sealed class MusicAvqaImporterTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void Import_TwoVideosPerShard_SameRowsInTwoShards()
+    {
+        var f = new MusicAvqaFixture(Root);
+        f.WriteStandard([3, 2, 2]);
+        var options = Options(f);
+        options.Writer = new DatasetWriterOptions { VideosPerShard = 2 };
+
+        var result = MusicAvqaImporter.Import(options);
+
+        CollectionAssert.AreEqual(new[] { 3L, 1L }, result.Manifest.Splits["val"].Shards.Select(s => s.Questions).ToArray());
+        var rows = DataViewReading.ReadAll(new MLContext(1).Data.LoadFromAvqaDataset(f.OutDir, "val"));
+        CollectionAssert.AreEqual(new[] { "10", "11", "20", "30" }, rows.Select(r => r.QuestionId).ToArray());
+    }
+
+    [TestMethod]
     public void Import_PooledVisual_ShapeIsTC()
     {
         var f = new MusicAvqaFixture(Root);
