@@ -49,7 +49,8 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
         var (binding, config, network) = (prepared.Binding, prepared.Network.Config, prepared.Network);
         CheckValidationSet(validationSet => binding.CheckCompatible(validationSet.Schema));
         // Eq. 8's batches carry three maps a row: at MUSIC-AVQA's shapes they are read and trained in chunks (same steps).
-        int chunkRows = RowChunks.Balanced(_options.BatchSize, binding.BatchRowFloats, RowChunks.AnswererBatchBudgetBytes);
+        long budget = binding.HasRecalled ? RowChunks.RecalledAnswererBatchBudgetBytes : RowChunks.AnswererBatchBudgetBytes;
+        int chunkRows = RowChunks.Balanced(_options.BatchSize, binding.BatchRowFloats, budget);
         var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null,
             skipUnknownAnswers: true, _options.VideoIdColumnName, chunkRows: chunkRows) { PrefetchBatches = _options.PrefetchBatches };
         var validation = _options.ValidationSet is null ? null

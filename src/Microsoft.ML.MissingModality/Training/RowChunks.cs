@@ -19,10 +19,16 @@ internal static class RowChunks
 
     /// <summary>
     /// 256 MiB of features per chunk of an answerer's training batch: AVST's batch of 64 at MUSIC-AVQA's shapes (245 MiB,
-    /// one 4 MB map a row) stays whole; the full method's (three maps a row: the real one and two enhanced, 736 MiB)
-    /// is read and trained in chunks of 22, 22 and 20 rows, each back-propagated before the next is read.
+    /// one 4 MB map a row) stays whole. Behind a recaller, <see cref="RecalledAnswererBatchBudgetBytes"/> applies.
     /// </summary>
     public const long AnswererBatchBudgetBytes = 256L << 20;
+
+    /// <summary>
+    /// 128 MiB per chunk of an answerer's batch behind a recaller (Eq. 8): the recaller and the diffusion upstream score
+    /// the chunk's rows in the same pass, so their buffers and activations share the step's memory. At MUSIC-AVQA's
+    /// shapes the full method's batch of 64 comes in five chunks of 11 rows and one of 9.
+    /// </summary>
+    public const long RecalledAnswererBatchBudgetBytes = 128L << 20;
 
     /// <summary>
     /// Rows per chunk when a batch of <paramref name="batchSize"/> rows of <paramref name="floatsPerRow"/> floats must be

@@ -32,7 +32,13 @@ internal sealed class TrainingBatch
         QuestionVector = questionIsTokens ? null : new float[capacity * questionLength];
         Labels = new long[capacity];
         VideoKeys = new long[capacity];
+        FeatureBytes = sizeof(float) * ((long)Audio.Length + Visual.Length + (RecalledAudio?.Length ?? 0) + (RecalledVisual?.Length ?? 0)
+            + (EnhancedRecalledAudio?.Length ?? 0) + (EnhancedVisualWithRecalledAudio?.Length ?? 0)
+            + (EnhancedAudioWithRecalledVisual?.Length ?? 0) + (EnhancedRecalledVisual?.Length ?? 0));
     }
+
+    /// <summary>Bytes of the feature arrays at full capacity (what a step on this batch moves through the network).</summary>
+    public long FeatureBytes { get; }
 
     public int Capacity { get; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.MissingModality.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +12,12 @@ namespace Microsoft.ML.MissingModality.Training;
 /// </summary>
 internal static class TrainingLoop
 {
+    /// <summary>
+    /// A step (or evaluated batch) over at least this many bytes of features is followed by <see cref="ProcessMemory.TrimNative"/>:
+    /// at MUSIC-AVQA's shapes every step of the full method (hundreds of megabytes), at the demo's none.
+    /// </summary>
+    internal const long TrimAfterFeatureBytes = 64L << 20;
+
     public static void Train(ITrainingObjective objective, TrainingSchedule schedule, IBatchSource train, IBatchSource? validation,
         Device device, Action<EpochReport>? progress, Action<TrainingStep>? stepProgress = null, int? stepsPerEpoch = null,
         CancellationToken cancellation = default, TrainingCheckpoint? checkpoint = null)
@@ -103,6 +110,8 @@ internal static class TrainingLoop
             var (batchSum, batchRows) = objective.Evaluate(batch, device);
             sum += batchSum;
             rows += batchRows;
+            if (batch.FeatureBytes >= TrimAfterFeatureBytes)
+                ProcessMemory.TrimNative();
         }
         return rows == 0 ? double.NaN : sum / rows;
     }
@@ -141,7 +150,7 @@ internal static class TrainingLoop
                     throw new TrainingDivergedException($"Training diverged: the loss of epoch {epoch}, step {step + 1} is {chunkLoss}. Lower the learning rate.");
                 Backward(result);
             }
-            pending = pending.Add(batch.Count, chunkLoss, result);
+            pending = pending.Add(batch.Count, batch.FeatureBytes, chunkLoss, result);
             if (batch.EndsStep)
                 Step();
         }
@@ -165,6 +174,8 @@ internal static class TrainingLoop
             if (taken.Chunks > 1)
                 ScaleGradients(optimizer, (double)taken.LastChunkRows / taken.BatchRows);
             optimizer.step();
+            if (taken.FeatureBytes >= TrimAfterFeatureBytes)
+                ProcessMemory.TrimNative();
             lossSum += taken.LossSum;
             metricSum += taken.MetricSum;
             rows += taken.LearnedRows;
@@ -196,11 +207,11 @@ internal static class TrainingLoop
 
     // The chunks of the step being taken: how many, the rows of the last one and of all, and the loss (summed over the
     // rows learned from), metric and rows learned from.
-    private readonly record struct PendingStep(int Chunks, int LastChunkRows, long BatchRows, double LossSum, double MetricSum, long LearnedRows)
+    private readonly record struct PendingStep(int Chunks, int LastChunkRows, long BatchRows, long FeatureBytes, double LossSum, double MetricSum, long LearnedRows)
     {
-        public PendingStep Add(int batchRows, float? loss, BatchResult result) => loss is float learned
-            ? new(Chunks + 1, batchRows, BatchRows + batchRows, LossSum + (double)learned * result.Rows, MetricSum + result.MetricSum, LearnedRows + result.Rows)
-            : this with { Chunks = Chunks + 1, LastChunkRows = batchRows, BatchRows = BatchRows + batchRows };
+        public PendingStep Add(int batchRows, long featureBytes, float? loss, BatchResult result) => loss is float learned
+            ? new(Chunks + 1, batchRows, BatchRows + batchRows, FeatureBytes + featureBytes, LossSum + (double)learned * result.Rows, MetricSum + result.MetricSum, LearnedRows + result.Rows)
+            : this with { Chunks = Chunks + 1, LastChunkRows = batchRows, BatchRows = BatchRows + batchRows, FeatureBytes = FeatureBytes + featureBytes };
     }
 
     /// <summary>A step can turn weights non-finite (an infinite gradient) with a finite loss: never hand such weights on.</summary>

@@ -94,6 +94,39 @@ public sealed class ChunkedBatchStepTests
     }
 
     [TestMethod]
+    [DataRow(false, 0L)] // the test batch: kilobytes
+    [DataRow(true, 1L)]  // the same rows in buffers of ≥ 64 MiB (MUSIC-AVQA's full method): one trim for the step's three chunks
+    public void RunEpoch_StepOverLargeBuffers_TrimsNativeMemoryOncePerStep(bool large, long expectedTrims)
+    {
+        var config = AvstTestData.Config() with { Dropout = 0, MatchingLossWeight = 0 };
+        var whole = Whole(config);
+        int capacity = large ? (int)(TrainingLoop.TrimAfterFeatureBytes / 3 / sizeof(float) / (whole.AudioLength + whole.VisualLength) / 2 + 1) : 2;
+        var chunks = new Batches(Enumerable.Range(0, 3).Select(k => Resized(Chunk(whole, 2 * k, 2, endsStep: k == 2), capacity)).ToArray());
+        long before = Internal.ProcessMemory.NativeTrims;
+
+        Epoch(config, chunks);
+
+        Assert.AreEqual(expectedTrims, Internal.ProcessMemory.NativeTrims - before);
+    }
+
+    // The chunk's rows in a batch of larger capacity (the rows trained are the same; only the buffers grow).
+    private static TrainingBatch Resized(TrainingBatch chunk, int capacity)
+    {
+        if (capacity == chunk.Capacity)
+            return chunk;
+        var resized = new TrainingBatch(capacity, chunk.AudioLength, chunk.VisualLength, chunk.QuestionLength, questionIsTokens: true, hasRecalled: true)
+            { Count = chunk.Count, EndsStep = chunk.EndsStep };
+        foreach (var (from, to) in new[] { (chunk.Audio, resized.Audio), (chunk.Visual, resized.Visual), (chunk.RecalledAudio!, resized.RecalledAudio!), (chunk.RecalledVisual!, resized.RecalledVisual!) })
+            Array.Copy(from, to, from.Length);
+        Array.Copy(chunk.Tokens!, resized.Tokens!, chunk.Tokens!.Length);
+        Array.Copy(chunk.AudioMissing, resized.AudioMissing, chunk.Count);
+        Array.Copy(chunk.VisualMissing, resized.VisualMissing, chunk.Count);
+        Array.Copy(chunk.Labels, resized.Labels, chunk.Count);
+        Array.Copy(chunk.VideoKeys, resized.VideoKeys, chunk.Count);
+        return resized;
+    }
+
+    [TestMethod]
     public void RunEpoch_PassEndsBeforeTheLastChunkIsMarked_StillTakesTheStep()
     {
         var config = AvstTestData.Config() with { Dropout = 0, MatchingLossWeight = 0 };

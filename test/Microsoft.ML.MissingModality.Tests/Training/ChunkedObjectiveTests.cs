@@ -109,16 +109,18 @@ public sealed class ChunkedObjectiveTests
     }
 
     [TestMethod]
-    [DataRow(64, 3_014_400L, 22)]  // the full method's answerer at MUSIC-AVQA's shapes: 22, 22, 20 rows
-    [DataRow(64, 1_004_800L, 64)]  // AVST alone there: its batch of 64 stays whole
-    [DataRow(64, 100_000_000L, 1)] // a row above the budget: one row at a time
-    [DataRow(10, 3_014_400L, 10)]
-    public void Balanced_AnswererBudget_FewestEqualChunksThatFit(int batchSize, long floatsPerRow, int expected)
+    [DataRow(64, 3_014_400L, true, 11)]    // the full method's answerer at MUSIC-AVQA's shapes: 11 × 5 and 9 rows
+    [DataRow(64, 3_014_400L, false, 22)]   // the same rows within the larger budget: 22, 22, 20
+    [DataRow(64, 1_004_800L, false, 64)]   // AVST alone there: its batch of 64 stays whole
+    [DataRow(64, 100_000_000L, false, 1)]  // a row above the budget: one row at a time
+    [DataRow(10, 3_014_400L, true, 10)]
+    public void Balanced_AnswererBudget_FewestEqualChunksThatFit(int batchSize, long floatsPerRow, bool recalled, int expected)
     {
-        int rows = RowChunks.Balanced(batchSize, floatsPerRow, RowChunks.AnswererBatchBudgetBytes);
+        long budget = recalled ? RowChunks.RecalledAnswererBatchBudgetBytes : RowChunks.AnswererBatchBudgetBytes;
+        int rows = RowChunks.Balanced(batchSize, floatsPerRow, budget);
         Assert.AreEqual(expected, rows);
         if (rows > 1)
-            Assert.IsLessThanOrEqualTo(RowChunks.AnswererBatchBudgetBytes, rows * floatsPerRow * sizeof(float));
+            Assert.IsLessThanOrEqualTo(budget, rows * floatsPerRow * sizeof(float));
     }
 
     [TestMethod]

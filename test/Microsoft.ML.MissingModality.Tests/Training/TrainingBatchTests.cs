@@ -29,6 +29,12 @@ public sealed class TrainingBatchTests
     }
 
     [TestMethod]
+    [DataRow(false, 8 * sizeof(float))]  // real and recalled pairs, two rows of one value each
+    [DataRow(true, 16 * sizeof(float))]  // and the two enhanced pairs
+    public void FeatureBytes_RecalledBatch_EveryFeatureArrayAtCapacity(bool enhanced, int expected) =>
+        Assert.AreEqual(expected, Batch(enhanced).FeatureBytes);
+
+    [TestMethod]
     public void SubstituteRecalledForMissing_RecalledOnly_RecalledBesideTheRealOther()
     {
         var batch = Batch(enhanced: false);
