@@ -61,7 +61,7 @@ internal sealed class DataViewBatchSource : IBatchSource
 
     /// <summary>
     /// 512 MiB: AVST's batches of 64 at MUSIC-AVQA's shapes (257 MB) are read ahead, and so are the full method's
-    /// answerer chunks (22 rows of three 4 MB maps, 265 MB); a whole answerer batch of 64 (770 MB) would not be.
+    /// answerer chunks (11 rows of three 4 MB maps, 133 MB); a whole answerer batch of 64 (770 MB) would not be.
     /// </summary>
     public const long ReadAheadBudgetBytes = 512L << 20;
 

@@ -87,8 +87,8 @@ public abstract class TorchComponentOptions
     /// <summary>
     /// Batches read ahead on a background thread while the network trains on the current one, so that reading,
     /// decoding and copying overlap with compute. Each costs one batch of memory (at MUSIC-AVQA's shapes and batch
-    /// 64, 257 MB), and no more are read ahead than fit 512 MiB (the full method's answerer batches of 64 at those
-    /// shapes, 770 MB, are read on the training thread); results are the same for any value.
+    /// 64, 257 MB; the full method's answerer batch arrives in chunks of 133 MB there, and one chunk is read ahead),
+    /// and no more are read ahead than fit 512 MiB; results are the same for any value.
     /// </summary>
     /// <value>Default: 1. 0 reads on the training thread.</value>
     public int PrefetchBatches { get; set; } = 1;
