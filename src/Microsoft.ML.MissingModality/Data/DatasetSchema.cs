@@ -59,13 +59,14 @@ public static class DatasetSchema
     public static IReadOnlyList<string> QuestionColumns { get; } =
         [QuestionIdColumn, VideoIdColumn, QuestionColumn, QuestionTypeColumn, TemplateColumn, AnswerColumn];
 
-    /// <summary>The videos file name of a split, e.g. <c>train.videos.parquet</c>, or of one of its shards, e.g. <c>train-00003.videos.parquet</c>.</summary>
+    /// <summary>The videos file name of a split, e.g. <c>train.videos.parquet</c>, or of one of its shards, e.g. <c>train.00003.videos.parquet</c>.</summary>
     public static string VideosFileName(string split, int? shard = null) => $"{Stem(split, shard)}.videos.parquet";
 
-    /// <summary>The questions file name of a split, e.g. <c>train.questions.parquet</c>, or of one of its shards, e.g. <c>train-00003.questions.parquet</c>.</summary>
+    /// <summary>The questions file name of a split, e.g. <c>train.questions.parquet</c>, or of one of its shards, e.g. <c>train.00003.questions.parquet</c>.</summary>
     public static string QuestionsFileName(string split, int? shard = null) => $"{Stem(split, shard)}.questions.parquet";
 
-    private static string Stem(string split, int? shard) => shard is int k ? $"{split}-{k:D5}" : split;
+    // A split's name has no dot, so no shard's file can be another split's.
+    private static string Stem(string split, int? shard) => shard is int k ? $"{split}.{k:D5}" : split;
 
     /// <summary>The machine-readable schema description (the embedded <c>avqa-dataset.schema.json</c>).</summary>
     public static string DescriptionJson => s_json.Value;

@@ -29,8 +29,8 @@ public sealed class DatasetWriterOptions
     public int QuestionRowGroupSize { get; set; } = 256;
 
     /// <summary>
-    /// Write each split as shards of this many videos (<c>train-00000.videos.parquet</c> and
-    /// <c>train-00000.questions.parquet</c>, …), each question in its video's shard; null writes each split as one
+    /// Write each split as shards of this many videos (<c>train.00000.videos.parquet</c> and
+    /// <c>train.00000.questions.parquet</c>, …), each question in its video's shard; null writes each split as one
     /// videos and one questions table. Shards let a split larger than one disk be spread over several (the manifest
     /// names them; the reader visits them one after another with one shard's cache), and keep each file a size that
     /// copies and checksums quickly.

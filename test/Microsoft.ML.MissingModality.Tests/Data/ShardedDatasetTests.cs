@@ -23,9 +23,9 @@ public sealed class ShardedDatasetTests : TempDirectoryTest
 
         CollectionAssert.AreEqual(new[]
         {
-            new SplitShard("train-00000.videos.parquet", "train-00000.questions.parquet", 4, 12),
-            new SplitShard("train-00001.videos.parquet", "train-00001.questions.parquet", 4, 12),
-            new SplitShard("train-00002.videos.parquet", "train-00002.questions.parquet", 2, 6),
+            new SplitShard("train.00000.videos.parquet", "train.00000.questions.parquet", 4, 12),
+            new SplitShard("train.00001.videos.parquet", "train.00001.questions.parquet", 4, 12),
+            new SplitShard("train.00002.videos.parquet", "train.00002.questions.parquet", 2, 6),
         }, split.Shards.ToArray());
         Assert.AreEqual(10L, split.Videos);
         Assert.AreEqual(30L, split.Questions);
@@ -168,7 +168,7 @@ public sealed class ShardedDatasetTests : TempDirectoryTest
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => new MLContext(1).Data.LoadFromAvqaDataset(dir, "train"));
 
-        StringAssert.Contains(e.Message, "train-00001.questions.parquet, column 'video_id', row 0: Video 'v0004' is not in train-00000.videos.parquet.");
+        StringAssert.Contains(e.Message, "train.00001.questions.parquet, column 'video_id', row 0: Video 'v0004' is not in train.00000.videos.parquet.");
     }
 
     [TestMethod]
@@ -186,18 +186,18 @@ public sealed class ShardedDatasetTests : TempDirectoryTest
     public void LoadManifest_OneFileInTwoShards_Rejected()
     {
         string dir = WriteSharded();
-        EditManifest(dir, train => train["shards"]![1]!["videosFile"] = "train-00000.videos.parquet");
+        EditManifest(dir, train => train["shards"]![1]!["videosFile"] = "train.00000.videos.parquet");
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => DatasetManifest.Load(dir));
 
-        StringAssert.Contains(e.Message, "'train-00000.videos.parquet' is named twice");
+        StringAssert.Contains(e.Message, "'train.00000.videos.parquet' is named twice");
     }
 
     [TestMethod]
     public void LoadManifest_SplitWithFilesAndShards_Rejected()
     {
         string dir = WriteSharded();
-        EditManifest(dir, train => train["videosFile"] = "train-00000.videos.parquet");
+        EditManifest(dir, train => train["videosFile"] = "train.00000.videos.parquet");
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => DatasetManifest.Load(dir));
 
@@ -216,7 +216,7 @@ public sealed class ShardedDatasetTests : TempDirectoryTest
 
         var e = Assert.ThrowsExactly<AvqaDataException>(() => new MLContext(1).Data.LoadFromAvqaDataset(dir, "train"));
 
-        StringAssert.Contains(e.Message, "column 'splits.train.shards[1].questions': The manifest counts 11 questions; train-00001.questions.parquet holds 12 rows.");
+        StringAssert.Contains(e.Message, "column 'splits.train.shards[1].questions': The manifest counts 11 questions; train.00001.questions.parquet holds 12 rows.");
     }
 
     [TestMethod]
@@ -239,6 +239,36 @@ public sealed class ShardedDatasetTests : TempDirectoryTest
         var manifest = DatasetManifest.Load(dir);
         CollectionAssert.AreEquivalent(manifest.Splits["train"].Files.Append(DatasetSchema.ManifestFileName).ToArray(), Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
         Assert.HasCount(6, DataViewReading.ReadIds(new MLContext(1).Data.LoadFromAvqaDataset(dir, "train")));
+    }
+
+    [TestMethod]
+    public void AddSplits_ShardedSplitBesideAWholeSplitNamedLikeItsShard_BothKeepTheirRows()
+    {
+        string dir = Path.Combine(Root, "ds");
+        void Write(DatasetWriter writer, string name, int first)
+        {
+            using var split = writer.BeginSplit(name);
+            for (int v = first; v < first + 3; v++)
+            {
+                split.WriteVideo(TestDatasets.Video(v));
+                split.WriteQuestion(TestDatasets.Question(v, 0));
+            }
+            split.Complete();
+        }
+        using (var whole = DatasetWriter.Create(dir, TestDatasets.Shape))
+        {
+            Write(whole, "a-00000", 10);
+            whole.Complete();
+        }
+        using (var sharded = DatasetWriter.AddSplits(dir, TestDatasets.Shape, Sharded(2)))
+        {
+            Write(sharded, "a", 0);
+            sharded.Complete();
+        }
+
+        var ml = new MLContext(1);
+        CollectionAssert.AreEqual(new[] { "q0-0", "q1-0", "q2-0" }, DataViewReading.ReadIds(ml.Data.LoadFromAvqaDataset(dir, "a")));
+        CollectionAssert.AreEqual(new[] { "q10-0", "q11-0", "q12-0" }, DataViewReading.ReadIds(ml.Data.LoadFromAvqaDataset(dir, "a-00000")));
     }
 
     [TestMethod]
