@@ -6,8 +6,9 @@ namespace Microsoft.ML.MissingModality.Data;
 /// are reported by <see cref="Complete"/>), buffered up to a row group and written to disk, so a split is never held
 /// in memory. Videos and questions may be interleaved in any order; writing a video's questions right after it
 /// keeps reading cache-friendly. With <see cref="DatasetWriterOptions.VideosPerShard"/> the split is written as
-/// shards of that many videos, each question into its video's shard (a question that comes before its video waits
-/// for it in memory).
+/// shards of that many videos, each question in its video's shard: the videos stream to disk as before, the
+/// questions (text only) are held until <see cref="Complete"/> writes each shard's questions table, since a question
+/// may come before its video or long after its shard is full.
 /// </summary>
 public sealed class DatasetSplitWriter : IDisposable
 {
@@ -60,19 +61,22 @@ public sealed class DatasetSplitWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(video);
         EnsureOpen();
-        if (_options.VideosPerShard is int perShard && _shards[^1].Videos == perShard)
+        // Checked before a full shard is closed, so that a rejected video never leaves an empty shard behind.
+        bool nextShard = _options.VideosPerShard is int perShard && _shards[^1].Videos == perShard;
+        string file = nextShard ? DatasetSchema.VideosFileName(Name, _shards.Count) : _shards[^1].VideosFile;
+        long row = nextShard ? 0 : _shards[^1].Videos;
+        if (string.IsNullOrEmpty(video.VideoId))
+            throw new AvqaDataException(file, DatasetSchema.VideoIdColumn, row, "The video id is empty.");
+        if (_videoRows.TryGetValue(video.VideoId, out long first))
+            throw new AvqaDataException(file, DatasetSchema.VideoIdColumn, row, $"Duplicate video id '{video.VideoId}' (first written {Where(first)}).");
+        Check(video.Audio, _shape.AudioLength, DatasetSchema.AudioColumn, row, video.VideoId, file);
+        Check(video.Visual, _shape.VisualLength, DatasetSchema.VisualColumn, row, video.VideoId, file);
+        if (nextShard)
         {
-            _shards[^1].CompleteVideos();
             _shards.Add(ShardWriter.Create(this, _shards.Count));
+            _shards[^2].CompleteVideos();
         }
         var shard = _shards[^1];
-        long row = shard.Videos;
-        if (string.IsNullOrEmpty(video.VideoId))
-            throw new AvqaDataException(shard.VideosFile, DatasetSchema.VideoIdColumn, row, "The video id is empty.");
-        if (_videoRows.TryGetValue(video.VideoId, out long first))
-            throw new AvqaDataException(shard.VideosFile, DatasetSchema.VideoIdColumn, row, $"Duplicate video id '{video.VideoId}' (first written {Where(first)}).");
-        Check(video.Audio, _shape.AudioLength, DatasetSchema.AudioColumn, row, video.VideoId, shard.VideosFile);
-        Check(video.Visual, _shape.VisualLength, DatasetSchema.VisualColumn, row, video.VideoId, shard.VideosFile);
         shard.AddVideo(video);
         _videoRows.Add(video.VideoId, _videoRows.Count);
         if (video.Audio is null)
@@ -95,7 +99,7 @@ public sealed class DatasetSplitWriter : IDisposable
         ShardWriter? shard = !Sharded ? _shards[0]
             : question.VideoId is not null && _videoRows.TryGetValue(question.VideoId, out long videoRow) ? _shards[ShardOf(videoRow)]
             : null;
-        string file = shard?.QuestionsFile ?? $"split '{Name}' (a question whose video is not written yet)";
+        string file = shard?.QuestionsFile ?? $"split '{Name}'";
         long fileRow = shard?.Questions ?? row;
         RequireText(question.QuestionId, DatasetSchema.QuestionIdColumn, file, fileRow);
         RequireText(question.VideoId, DatasetSchema.VideoIdColumn, file, fileRow);
@@ -187,44 +191,55 @@ public sealed class DatasetSplitWriter : IDisposable
 
     /// <summary>
     /// One shard's two tables, written to <c>.partial</c> files that <see cref="Complete"/> renames. The videos table
-    /// is finished as soon as the shard is full (its row-group buffer freed); the questions table stays open until
-    /// the split completes, since a question may come after later shards' videos.
+    /// is finished as soon as the shard is full (its row-group buffer freed). The questions table streams when the
+    /// split is one shard; a sharded split's questions are held and written when it completes, so that no shard keeps
+    /// a file open for questions that may still come.
     /// </summary>
     private sealed class ShardWriter : IDisposable
     {
         private readonly string _videosPath, _questionsPath;
+        private readonly FeatureShape _shape;
+        private readonly DatasetWriterOptions _options;
         private readonly VideoTableWriter _videos;
-        private readonly QuestionTableWriter _questions;
+        private QuestionTableWriter? _questions;
+        private readonly List<QuestionRecord>? _heldQuestions;
         private readonly List<string> _questionVideoIds = [];
         private bool _videosCompleted;
 
-        private ShardWriter(string directory, string videosFile, string questionsFile, VideoTableWriter videos, QuestionTableWriter questions)
+        private ShardWriter(DatasetSplitWriter split, string videosFile, string questionsFile, VideoTableWriter videos)
         {
             VideosFile = videosFile;
             QuestionsFile = questionsFile;
-            _videosPath = Path.Combine(directory, videosFile);
-            _questionsPath = Path.Combine(directory, questionsFile);
+            _videosPath = Path.Combine(split._directory, videosFile);
+            _questionsPath = Path.Combine(split._directory, questionsFile);
+            _shape = split._shape;
+            _options = split._options;
             _videos = videos;
-            _questions = questions;
+            _heldQuestions = split.Sharded ? [] : null;
         }
 
         public static ShardWriter Create(DatasetSplitWriter split, int index)
         {
             int? shard = split.Sharded ? index : null;
             string videosFile = DatasetSchema.VideosFileName(split.Name, shard);
-            string questionsFile = DatasetSchema.QuestionsFileName(split.Name, shard);
             var videos = VideoTableWriter.Create(Path.Combine(split._directory, videosFile) + ".partial", split._shape, split._options);
-            try
+            var writer = new ShardWriter(split, videosFile, DatasetSchema.QuestionsFileName(split.Name, shard), videos);
+            if (writer._heldQuestions is null)
             {
-                var questions = QuestionTableWriter.Create(Path.Combine(split._directory, questionsFile) + ".partial", split._shape, split._options);
-                return new ShardWriter(split._directory, videosFile, questionsFile, videos, questions);
+                try
+                {
+                    writer.OpenQuestions();
+                }
+                catch
+                {
+                    writer.Dispose();
+                    throw;
+                }
             }
-            catch
-            {
-                videos.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                throw;
-            }
+            return writer;
         }
+
+        private void OpenQuestions() => _questions = QuestionTableWriter.Create(_questionsPath + ".partial", _shape, _options);
 
         public string VideosFile { get; }
 
@@ -242,7 +257,10 @@ public sealed class DatasetSplitWriter : IDisposable
 
         public void AddQuestion(QuestionRecord question)
         {
-            _questions.Add(question);
+            if (_heldQuestions is not null)
+                _heldQuestions.Add(question);
+            else
+                _questions!.Add(question);
             _questionVideoIds.Add(question.VideoId);
         }
 
@@ -258,15 +276,22 @@ public sealed class DatasetSplitWriter : IDisposable
 
         public void CompleteVideos()
         {
-            _videos.Complete();
+            if (_videosCompleted)
+                return;
             _videosCompleted = true;
+            _videos.Complete();
         }
 
         public void Complete()
         {
-            if (!_videosCompleted)
-                CompleteVideos();
-            _questions.Complete();
+            CompleteVideos();
+            if (_heldQuestions is not null)
+            {
+                OpenQuestions();
+                foreach (var question in _heldQuestions)
+                    _questions!.Add(question);
+            }
+            _questions!.Complete();
             File.Move(_videosPath + ".partial", _videosPath);
             File.Move(_questionsPath + ".partial", _questionsPath);
         }
@@ -274,7 +299,7 @@ public sealed class DatasetSplitWriter : IDisposable
         public void Dispose()
         {
             _videos.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _questions.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _questions?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 }

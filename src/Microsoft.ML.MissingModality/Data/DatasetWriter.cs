@@ -196,6 +196,7 @@ public sealed partial class DatasetWriter : IDisposable
     /// </summary>
     private void MoveSplitsIntoPlace()
     {
+        CheckNewTablesReplaceNothingElse();
         var moves = new List<(string From, string To)>(); // done so far, to undo on failure
         void Move(string from, string to)
         {
@@ -236,6 +237,27 @@ public sealed partial class DatasetWriter : IDisposable
             throw;
         }
         TemporaryOutput.Delete(_temp);
+    }
+
+    /// <summary>
+    /// AddSplits: a new table may take the place of a replaced split's table, never of a kept split's (a hand-made
+    /// manifest may name any file) nor, without <see cref="DatasetWriterOptions.Overwrite"/>, of a file no split names.
+    /// </summary>
+    private void CheckNewTablesReplaceNothingElse()
+    {
+        var replaced = _splits.Keys.Where(_existing!.Splits.ContainsKey).SelectMany(name => _existing.Splits[name].Files).ToHashSet(StringComparer.Ordinal);
+        var kept = _existing.Splits.Where(p => !_splits.ContainsKey(p.Key)).SelectMany(p => p.Value.Files.Select(file => (file, split: p.Key)))
+            .ToDictionary(p => p.file, p => p.split, StringComparer.Ordinal);
+        foreach (var split in _splits.Values)
+        {
+            foreach (string file in split.ToManifest().Files)
+            {
+                if (kept.TryGetValue(file, out string? owner))
+                    throw new OutputExistsException(Path.Combine(Directory, file), $"'{file}' is a table of split '{owner}'; split '{split.Name}' cannot be written over it.");
+                if (!replaced.Contains(file) && File.Exists(Path.Combine(Directory, file)) && !_options.Overwrite)
+                    throw new OutputExistsException(Path.Combine(Directory, file), $"'{file}' already exists in '{Directory}' and no split names it; nothing was written (with Overwrite it is replaced).");
+            }
+        }
     }
 
     private void MoveIntoPlace()

@@ -31,9 +31,9 @@ public sealed class DatasetWriterOptions
     /// <summary>
     /// Write each split as shards of this many videos (<c>train.00000.videos.parquet</c> and
     /// <c>train.00000.questions.parquet</c>, …), each question in its video's shard; null writes each split as one
-    /// videos and one questions table. Shards let a split larger than one disk be spread over several (the manifest
-    /// names them; the reader visits them one after another with one shard's cache), and keep each file a size that
-    /// copies and checksums quickly.
+    /// videos and one questions table. The reader visits a split's shards one after another with one shard's files
+    /// and cache open; each file stays a size that copies and checksums quickly, and a split larger than one disk can
+    /// be spread over several (the manifest names plain files in the dataset folder, which may be links to other disks).
     /// </summary>
     /// <value>Default null (one shard per split).</value>
     public int? VideosPerShard { get; set; }

@@ -104,16 +104,25 @@ internal static class TrainingLoop
         double sum = 0;
         long rows = 0;
         using var _ = no_grad();
+        bool trim = false;
         foreach (var batch in source.ReadEpoch(epoch: 0))
         {
+            TrimIf(ref trim);
             using var scope = NewDisposeScope();
             var (batchSum, batchRows) = objective.Evaluate(batch, device);
             sum += batchSum;
             rows += batchRows;
-            if (batch.FeatureBytes >= TrimAfterFeatureBytes)
-                ProcessMemory.TrimNative();
+            trim = batch.FeatureBytes >= TrimAfterFeatureBytes;
         }
+        TrimIf(ref trim);
         return rows == 0 ? double.NaN : sum / rows;
+    }
+
+    private static void TrimIf(ref bool trim)
+    {
+        if (trim)
+            ProcessMemory.TrimNative();
+        trim = false;
     }
 
     /// <summary>
@@ -131,9 +140,11 @@ internal static class TrainingLoop
         long rows = 0;
         int step = 0;
         var pending = new PendingStep();
+        bool trim = false; // after the step's dispose scope has freed its tensors
         foreach (var batch in train.ReadEpoch(epoch))
         {
             cancellation.ThrowIfCancellationRequested();
+            TrimIf(ref trim);
             using var scope = NewDisposeScope();
             // Before the forward pass, so that an objective may back-propagate as it goes (a batch taken in chunks).
             if (pending.Chunks == 0)
@@ -160,6 +171,7 @@ internal static class TrainingLoop
             using var scope = NewDisposeScope();
             Step();
         }
+        TrimIf(ref trim);
         if (rows == 0)
             throw new InvalidDataException("The training data has no rows this component can learn from (rows with a known answer, or with both modalities).");
         return (lossSum / rows, metricSum / rows);
@@ -174,8 +186,7 @@ internal static class TrainingLoop
             if (taken.Chunks > 1)
                 ScaleGradients(optimizer, (double)taken.LastChunkRows / taken.BatchRows);
             optimizer.step();
-            if (taken.FeatureBytes >= TrimAfterFeatureBytes)
-                ProcessMemory.TrimNative();
+            trim = taken.FeatureBytes >= TrimAfterFeatureBytes;
             lossSum += taken.LossSum;
             metricSum += taken.MetricSum;
             rows += taken.LearnedRows;

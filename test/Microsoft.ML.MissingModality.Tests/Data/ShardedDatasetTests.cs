@@ -272,6 +272,66 @@ public sealed class ShardedDatasetTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void WriteVideo_RejectedWhenTheShardIsFull_NamesTheNextShardAndLeavesNoEmptyShard()
+    {
+        string dir = Path.Combine(Root, "ds");
+        using (var writer = DatasetWriter.Create(dir, TestDatasets.Shape, Sharded(2)))
+        {
+            using var split = writer.BeginSplit("train");
+            split.WriteVideo(TestDatasets.Video(0));
+            split.WriteVideo(TestDatasets.Video(1));
+
+            var e = Assert.ThrowsExactly<AvqaDataException>(() => split.WriteVideo(TestDatasets.Video(0)));
+
+            StringAssert.StartsWith(e.Message, "train.00001.videos.parquet, column 'video_id', row 0: Duplicate video id 'v0000' (first written in train.00000.videos.parquet at row 0).");
+            split.WriteVideo(TestDatasets.Video(2));
+            split.Complete();
+            writer.Complete();
+        }
+
+        CollectionAssert.AreEqual(new[] { 2L, 1L }, DatasetManifest.Load(dir).Splits["train"].Shards.Select(s => s.Videos).ToArray());
+    }
+
+    [TestMethod]
+    public void AddSplits_AFileNoSplitNamesHasANewShardsName_RefusedAndTheFileKept()
+    {
+        string dir = TestDatasets.Write(Root, videos: 3, perVideo: 1);
+        string stray = Path.Combine(dir, "val.00000.videos.parquet");
+        File.WriteAllText(stray, "the user's own file");
+        var writer = DatasetWriter.AddSplits(dir, TestDatasets.Shape, Sharded(2));
+        using (var split = writer.BeginSplit("val"))
+        {
+            split.WriteVideo(TestDatasets.Video(10));
+            split.WriteQuestion(TestDatasets.Question(10, 0));
+            split.Complete();
+        }
+
+        var e = Assert.ThrowsExactly<OutputExistsException>(() => writer.Complete());
+        writer.Dispose();
+
+        StringAssert.Contains(e.Message, "'val.00000.videos.parquet' already exists");
+        Assert.AreEqual("the user's own file", File.ReadAllText(stray));
+        CollectionAssert.AreEqual(new[] { "train" }, DatasetManifest.Load(dir).Splits.Keys.ToArray());
+        Assert.IsFalse(File.Exists(Path.Combine(dir, "val.00000.questions.parquet")));
+    }
+
+    [TestMethod]
+    public void MoveNext_ALaterShardGoneMidPass_OneErrorNamingItThenTheCursorEnds()
+    {
+        string dir = WriteSharded();
+        var view = new MLContext(1).Data.LoadFromAvqaDataset(dir, "train");
+        File.Delete(Path.Combine(dir, "train.00001.questions.parquet"));
+        using var cursor = view.GetRowCursor(view.Schema);
+        int rows = 0;
+
+        var e = Assert.Throws<Exception>(() => { while (cursor.MoveNext()) rows++; });
+
+        StringAssert.Contains(e.Message, "train.00001.questions.parquet");
+        Assert.AreEqual(12, rows, "the first shard's rows were read");
+        Assert.IsFalse(cursor.MoveNext());
+    }
+
+    [TestMethod]
     public void DatasetWriterOptions_VideosPerShardZero_Rejected() =>
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => DatasetWriter.Create(Path.Combine(Root, "ds"), TestDatasets.Shape, Sharded(0)));
 

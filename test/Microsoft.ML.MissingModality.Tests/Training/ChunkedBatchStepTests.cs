@@ -109,6 +109,22 @@ public sealed class ChunkedBatchStepTests
         Assert.AreEqual(expectedTrims, Internal.ProcessMemory.NativeTrims - before);
     }
 
+    [TestMethod]
+    public void Evaluate_LargeBuffers_TrimsNativeMemoryOncePerBatch()
+    {
+        var config = AvstTestData.Config() with { Dropout = 0, MatchingLossWeight = 0 };
+        var whole = Whole(config);
+        int capacity = (int)(TrainingLoop.TrimAfterFeatureBytes / sizeof(float) / (whole.AudioLength + whole.VisualLength) / 2 + 1);
+        var batches = new Batches(Resized(Chunk(whole, 0, 3, endsStep: true), capacity), Resized(Chunk(whole, 3, 3, endsStep: true), capacity));
+        using var scope = NewDisposeScope();
+        using var objective = new AvstObjective(new AvstNetwork(config, new Generator(1)), seed: 1);
+        long before = Internal.ProcessMemory.NativeTrims;
+
+        TrainingLoop.Evaluate(objective, batches, CPU);
+
+        Assert.AreEqual(2L, Internal.ProcessMemory.NativeTrims - before);
+    }
+
     // The chunk's rows in a batch of larger capacity (the rows trained are the same; only the buffers grow).
     private static TrainingBatch Resized(TrainingBatch chunk, int capacity)
     {

@@ -105,22 +105,26 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
         if (++_shardIndex >= _shardOrder.Length)
             return false;
         _shard = _source.Shards[_shardOrder[_shardIndex]];
-        _questions = new QuestionGroupReader(_shard.QuestionsPath, _source.Shape, _questionColumns);
+        LevelScratch? scratch = null;
         try
         {
+            _questions = new QuestionGroupReader(_shard.QuestionsPath, _source.Shape, _questionColumns);
             if (_audio || _visual)
             {
-                _videos = new VideoTableReader(_shard.VideosPath, _source.Shape, _pool?.TakeScratch()) { OnColumnRead = _stats.ColumnRead };
+                scratch = _pool?.TakeScratch();
+                _videos = new VideoTableReader(_shard.VideosPath, _source.Shape, scratch) { OnColumnRead = _stats.ColumnRead };
                 _cache = new VideoGroupCache(_videos, _audio, _visual, _cacheBytes, _pool);
             }
         }
         catch
         {
-            _questions.Dispose();
-            _questions = null;
+            // A shard that cannot be opened ends the pass: the cursor is disposed (MoveNext returns false after the error).
+            if (_videos is null && scratch is not null)
+                _pool!.ReturnScratch(scratch);
+            Dispose();
             throw;
         }
-        _groupOrder = Enumerable.Range(0, _questions.File.RowGroupCount).ToArray();
+        _groupOrder = Enumerable.Range(0, _questions!.File.RowGroupCount).ToArray();
         _order?.Shuffle(_groupOrder);
         _groupIndex = -1;
         return true;
