@@ -332,6 +332,25 @@ public sealed class ShardedDatasetTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void AddSplits_WholeSplitReplacesAShardedOne_ShardTablesGone()
+    {
+        string dir = WriteSharded(videos: 6, perVideo: 1);
+
+        using (var writer = DatasetWriter.AddSplits(dir, TestDatasets.Shape, new DatasetWriterOptions { Overwrite = true }))
+        {
+            using var split = writer.BeginSplit("train");
+            split.WriteVideo(TestDatasets.Video(7));
+            split.WriteQuestion(TestDatasets.Question(7, 0));
+            split.Complete();
+            writer.Complete();
+        }
+
+        CollectionAssert.AreEquivalent(new[] { "train.videos.parquet", "train.questions.parquet", DatasetSchema.ManifestFileName },
+            Directory.GetFiles(dir).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEqual(new[] { "q7-0" }, DataViewReading.ReadIds(new MLContext(1).Data.LoadFromAvqaDataset(dir, "train")));
+    }
+
+    [TestMethod]
     public void DatasetWriterOptions_VideosPerShardZero_Rejected() =>
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => DatasetWriter.Create(Path.Combine(Root, "ds"), TestDatasets.Shape, Sharded(0)));
 
