@@ -42,6 +42,9 @@ internal sealed class ParquetTableFile : IDisposable
 
     public ParquetReader Reader { get; }
 
+    /// <summary>The open file, for positioned reads of column chunks (<see cref="Pages.FloatListChunkReader"/>).</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _stream.SafeFileHandle;
+
     public int RowGroupCount => Reader.RowGroupCount;
 
     public long RowCount => _groupStarts[^1];

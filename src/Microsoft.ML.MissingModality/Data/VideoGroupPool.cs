@@ -1,7 +1,7 @@
 namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
-/// What finished cursors hand on to the next ones, process-wide: their decoded video row groups and their level
+/// What finished cursors hand on to the next ones, process-wide: their decoded video row groups and their decode
 /// scratch. A group still decoded from the same file with the columns the next cursor reads is reused as it is (a
 /// dataset that fits the cache is read and decoded once, not once per epoch); any other buffer is refilled instead of
 /// allocated, so the validation pass reuses the training pass's memory. Cursors take from the pool before they
@@ -15,7 +15,7 @@ internal sealed class VideoGroupPool
 
     private readonly object _gate = new();
     private readonly List<DecodedVideoGroup> _groups = [];
-    private LevelScratch? _scratch;
+    private DecodeScratch? _scratch;
 
     /// <summary>Decoded groups waiting for a cursor.</summary>
     public int Count
@@ -66,18 +66,18 @@ internal sealed class VideoGroupPool
         }
     }
 
-    /// <summary>The level scratch of an earlier reader, or a new one.</summary>
-    public LevelScratch TakeScratch()
+    /// <summary>The decode scratch of an earlier reader, or a new one.</summary>
+    public DecodeScratch TakeScratch()
     {
         lock (_gate)
         {
-            var scratch = _scratch ?? new LevelScratch();
+            var scratch = _scratch ?? new DecodeScratch();
             _scratch = null;
             return scratch;
         }
     }
 
-    public void ReturnScratch(LevelScratch scratch)
+    public void ReturnScratch(DecodeScratch scratch)
     {
         lock (_gate)
             _scratch = scratch;
@@ -89,20 +89,5 @@ internal sealed class VideoGroupPool
         _groups[i] = _groups[^1];
         _groups.RemoveAt(_groups.Count - 1);
         return group;
-    }
-}
-
-/// <summary>Definition and repetition levels of one column chunk: only needed while it is decoded, so one pair serves every group.</summary>
-internal sealed class LevelScratch
-{
-    public int[] Definitions { get; private set; } = [];
-    public int[] Repetitions { get; private set; } = [];
-
-    public void Ensure(int levels)
-    {
-        if (Definitions.Length >= levels)
-            return;
-        Definitions = GC.AllocateUninitializedArray<int>(levels);
-        Repetitions = GC.AllocateUninitializedArray<int>(levels);
     }
 }

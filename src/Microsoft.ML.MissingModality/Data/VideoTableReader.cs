@@ -1,28 +1,32 @@
+using Microsoft.ML.MissingModality.Data.Pages;
+
 namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
 /// Reads a videos table one row group at a time into reused buffers, decoding only the requested feature
 /// columns, and checks every vector (length, finiteness, no null elements). Reads lists written by Parquet.Net
-/// (max definition level 2) and by Arrow/pyarrow (level 3, nullable elements).
+/// (max definition level 2) and by Arrow/pyarrow (level 3, nullable elements). Chunks in the writer's own layout go
+/// through the library's page decoder (<see cref="FloatListChunkReader"/>), any other through Parquet.Net; both end in
+/// the same row checks.
 /// </summary>
 internal sealed class VideoTableReader : IDisposable
 {
     private readonly ParquetTableFile _file;
     private readonly FeatureShape _shape;
-    private readonly LevelScratch _levels;
+    private readonly DecodeScratch _scratch;
 
     /// <param name="path">The videos table.</param>
     /// <param name="shape">The dataset's feature shape.</param>
-    /// <param name="levels">Level scratch to decode with (an earlier reader's, see <see cref="Levels"/>), or null for a new one.</param>
-    public VideoTableReader(string path, FeatureShape shape, LevelScratch? levels = null)
+    /// <param name="scratch">Scratch to decode with (an earlier reader's, see <see cref="Scratch"/>), or null for a new one.</param>
+    public VideoTableReader(string path, FeatureShape shape, DecodeScratch? scratch = null)
     {
         _file = ParquetTableFile.Open(path, ParquetTables.VideosTable, shape);
         _shape = shape;
-        _levels = levels ?? new LevelScratch();
+        _scratch = scratch ?? new DecodeScratch();
     }
 
-    /// <summary>The level scratch this reader decodes with, to hand on to the next reader once this one is disposed.</summary>
-    public LevelScratch Levels => _levels;
+    /// <summary>The scratch this reader decodes with, to hand on to the next reader once this one is disposed.</summary>
+    public DecodeScratch Scratch => _scratch;
 
     public ParquetTableFile File => _file;
 
@@ -100,63 +104,126 @@ internal sealed class VideoTableReader : IDisposable
             return;
         var field = _file.Field(column);
         int levels = 0;
+        bool asRuns = false;
         _file.Guard(group, column, () =>
         {
             using var reader = _file.Reader.OpenRowGroupReader(group);
-            long n = reader.GetMetadata(field)?.MetaData?.NumValues ?? throw new InvalidDataException("The column chunk has no metadata.");
-            if (n > int.MaxValue)
-                throw new InvalidDataException($"The column chunk holds {n} values, more than one row group may.");
-            levels = (int)n;
+            var chunk = reader.GetMetadata(field)?.MetaData ?? throw new InvalidDataException("The column chunk has no metadata.");
+            if (chunk.NumValues > int.MaxValue)
+                throw new InvalidDataException($"The column chunk holds {chunk.NumValues} values, more than one row group may.");
+            levels = (int)chunk.NumValues;
             col.Ensure(levels, rows);
-            _levels.Ensure(levels);
-            reader.ReadRawAsync<float>(field, col.Values.AsMemory(0, levels), _levels.Definitions.AsMemory(0, levels), _levels.Repetitions.AsMemory(0, levels), default)
+            var values = col.Values;
+            asRuns = UsePageDecoder && FloatListChunkReader.TryRead(_file.Handle, chunk, field.MaxDefinitionLevel, field.MaxRepetitionLevel, _scratch, ref values, out _);
+            col.Values = values;
+            if (asRuns)
+                return;
+            _scratch.EnsureLevels(levels);
+            reader.ReadRawAsync<float>(field, col.Values.AsMemory(0, levels), _scratch.DefinitionLevels.AsMemory(0, levels), _scratch.RepetitionLevels.AsMemory(0, levels), default)
                 .AsTask().GetAwaiter().GetResult();
         });
         OnColumnRead?.Invoke(column);
-        DecodeGarbage.Decoded(4L * levels);
-        Split(group, column, length, col, rows, levels, field.MaxDefinitionLevel, field.IsNullable);
+        if (asRuns)
+            PageDecodes++;
+        else
+            DecodeGarbage.Decoded(4L * levels); // Parquet.Net's page copies are garbage the size of the values
+        var rowLists = new RowLists(this, group, column, length, col, field.MaxDefinitionLevel, field.IsNullable);
+        if (asRuns)
+            SplitRuns(rowLists, rows, levels);
+        else
+            Split(rowLists, rows, levels);
         col.Loaded = true;
     }
 
-    /// <summary>Walks the repetition/definition levels: finds each row's vector and checks it.</summary>
-    private void Split(int group, string column, int length, DecodedVideoGroup.ListColumn col, int rows, int levels, int maxDef, bool nullableElement)
+    /// <summary>Walks the levels, one int per level (Parquet.Net's output): finds each row's vector and checks it.</summary>
+    private void Split(RowLists lists, int rows, int levels)
     {
-        var defs = _levels.Definitions.AsSpan(0, levels);
-        var reps = _levels.Repetitions.AsSpan(0, levels);
-        int pos = 0, value = 0;
+        var defs = _scratch.DefinitionLevels.AsSpan(0, levels);
+        var reps = _scratch.RepetitionLevels.AsSpan(0, levels);
+        int pos = 0;
         for (int r = 0; r < rows; r++)
         {
-            long row = _file.GroupStart(group) + r;
             if (pos >= levels || reps[pos] != 0)
-                throw new AvqaDataException(_file.Path, column, row, "The list levels do not line up with the rows (corrupt file?).");
+                throw lists.Misaligned(r);
             int next = reps[(pos + 1)..].IndexOf(0);
             int end = next < 0 ? levels : pos + 1 + next;
-            int count = end - pos;
-            if (count == 1 && defs[pos] < maxDef)
-            {
-                // Levels of an optional list: 0 null list, 1 empty list, then (Arrow) 2 null element; max = a value.
-                if (nullableElement && defs[pos] == maxDef - 1)
-                    throw new AvqaDataException(_file.Path, column, row, "The list holds a null element; features must be numbers.");
-                if (defs[pos] > 0)
-                    throw new AvqaDataException(_file.Path, column, row, $"The list is empty; a missing {column} is a null list, a present one holds {length} values.");
-                col.Offsets[r] = -1; // a null list: the modality is missing
-                pos = end;
-                continue;
-            }
-            if (defs[pos..end].IndexOfAnyExcept(maxDef) >= 0)
-                throw new AvqaDataException(_file.Path, column, row, "The list holds a null element; features must be numbers.");
-            if (count != length)
-                throw new AvqaDataException(_file.Path, column, row,
-                    $"Expected {length} values (shape [{string.Join(",", column == DatasetSchema.AudioColumn ? _shape.AudioShape : _shape.VisualShape)}] in {DatasetSchema.ManifestFileName}), got {count}.");
-            int bad = ParquetTables.IndexOfNonFinite(col.Values.AsSpan(value, count));
-            if (bad >= 0)
-                throw new AvqaDataException(_file.Path, column, row, $"Value {bad} is {col.Values[value + bad]}; features must be finite.");
-            col.Offsets[r] = value;
-            value += count;
+            lists.Place(r, end - pos, defs[pos], defs[pos..end].IndexOfAnyExcept(lists.MaxDefinition) < 0);
             pos = end;
         }
         if (pos != levels)
-            throw new AvqaDataException(_file.Path, column, _file.GroupStart(group) + rows - 1, "The list levels do not line up with the rows (corrupt file?).");
+            throw lists.Misaligned(rows - 1);
+    }
+
+    /// <summary>Walks the levels as runs (the page decoder's output): the same rows and checks as <see cref="Split"/>.</summary>
+    private void SplitRuns(RowLists lists, int rows, int levels)
+    {
+        if (_scratch.Repetitions.Levels != levels || _scratch.Definitions.Levels != levels)
+            throw lists.Misaligned(0);
+        var reps = new LevelRunCursor(_scratch.Repetitions);
+        var defs = new LevelRunCursor(_scratch.Definitions);
+        for (int r = 0; r < rows; r++)
+        {
+            if (reps.AtEnd || reps.Value != 0)
+                throw lists.Misaligned(r);
+            reps.Take(1);
+            int count = 1;
+            while (!reps.AtEnd && reps.Value != 0)
+            {
+                count += reps.LeftInRun;
+                reps.Take(reps.LeftInRun);
+            }
+            byte first = defs.Value;
+            lists.Place(r, count, first, defs.TakeAllEqual(count, (byte)lists.MaxDefinition));
+        }
+        if (!reps.AtEnd)
+            throw lists.Misaligned(rows - 1);
+    }
+
+    /// <summary>Whether feature columns go through the library's page decoder where their layout allows (tests compare both).</summary>
+    internal bool UsePageDecoder { get; set; } = true;
+
+    /// <summary>Column chunks decoded by the library's page decoder rather than Parquet.Net.</summary>
+    internal int PageDecodes { get; private set; }
+
+    /// <summary>
+    /// Places and checks one row's list, given its levels: where its vector starts in the dense values (or -1 for a
+    /// null list, a missing modality), with the located errors for empty lists, null elements, wrong lengths and
+    /// values that are not finite.
+    /// </summary>
+    private sealed class RowLists(VideoTableReader reader, int group, string column, int length, DecodedVideoGroup.ListColumn col, int maxDefinition, bool nullableElement)
+    {
+        private int _value;
+
+        public int MaxDefinition => maxDefinition;
+
+        public void Place(int r, int levels, int firstDefinition, bool allPresent)
+        {
+            var file = reader._file;
+            long row = file.GroupStart(group) + r;
+            if (levels == 1 && firstDefinition < maxDefinition)
+            {
+                // Levels of an optional list: 0 null list, 1 empty list, then (Arrow) 2 null element; max = a value.
+                if (nullableElement && firstDefinition == maxDefinition - 1)
+                    throw new AvqaDataException(file.Path, column, row, "The list holds a null element; features must be numbers.");
+                if (firstDefinition > 0)
+                    throw new AvqaDataException(file.Path, column, row, $"The list is empty; a missing {column} is a null list, a present one holds {length} values.");
+                col.Offsets[r] = -1; // a null list: the modality is missing
+                return;
+            }
+            if (!allPresent)
+                throw new AvqaDataException(file.Path, column, row, "The list holds a null element; features must be numbers.");
+            if (levels != length)
+                throw new AvqaDataException(file.Path, column, row,
+                    $"Expected {length} values (shape [{string.Join(",", column == DatasetSchema.AudioColumn ? reader._shape.AudioShape : reader._shape.VisualShape)}] in {DatasetSchema.ManifestFileName}), got {levels}.");
+            int bad = ParquetTables.IndexOfNonFinite(col.Values.AsSpan(_value, levels));
+            if (bad >= 0)
+                throw new AvqaDataException(file.Path, column, row, $"Value {bad} is {col.Values[_value + bad]}; features must be finite.");
+            col.Offsets[r] = _value;
+            _value += levels;
+        }
+
+        public AvqaDataException Misaligned(int r) =>
+            new(reader._file.Path, column, reader._file.GroupStart(group) + r, "The list levels do not line up with the rows (corrupt file?).");
     }
 
     public void Dispose() => _file.Dispose();

@@ -105,7 +105,7 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
         if (++_shardIndex >= _shardOrder.Length)
             return false;
         _shard = _source.Shards[_shardOrder[_shardIndex]];
-        LevelScratch? scratch = null;
+        DecodeScratch? scratch = null;
         try
         {
             _questions = new QuestionGroupReader(_shard.QuestionsPath, _source.Shape, _questionColumns);
@@ -139,7 +139,7 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
         if (_videos is not null && _pool is not null)
         {
             _cache!.ReturnAll();
-            _pool.ReturnScratch(_videos.Levels);
+            _pool.ReturnScratch(_videos.Scratch);
         }
         _loadsBefore += _cache?.Loads ?? 0;
         _videos = null;
