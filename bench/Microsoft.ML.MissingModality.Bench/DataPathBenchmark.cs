@@ -14,18 +14,19 @@ namespace Microsoft.ML.MissingModality.Bench;
 /// Does the data path keep up with the network? At MUSIC-AVQA's shapes, AVST with its defaults trains one epoch per
 /// case per round, the cases alternating: the network alone (one batch held in memory, stepped on as many times as an
 /// epoch has batches), the full path from Parquet filled on the training thread, and the full path with batches
-/// filled ahead on another thread; and the reading alone (no network). Reports seconds per epoch (median of the
+/// filled ahead on another thread; and the reading alone (no network). The tables are written with Snappy (the
+/// writer's default) unless <c>--compression none</c> is given. Reports seconds per epoch (median of the
 /// rounds after the first), the full path's step rate as a share of the network's, managed bytes allocated per
 /// epoch, and peak memory.
 /// </summary>
 internal static class DataPathBenchmark
 {
-    public static void Run(int videos, int batchSize, int rounds, string workDirectory, string resultsPath)
+    public static void Run(int videos, int batchSize, int rounds, Parquet.CompressionMethod compression, string workDirectory, string resultsPath)
     {
         if (Directory.Exists(workDirectory)) Directory.Delete(workDirectory, recursive: true);
         string data = Path.Combine(workDirectory, "data");
         var preset = new SyntheticPreset("bench", FeatureShape.MusicAvqa, [new("train", videos, videos * 5)]);
-        new SyntheticGenerator(preset, seed: 1).Generate(data);
+        new SyntheticGenerator(preset, seed: 1).Generate(data, new DatasetWriterOptions { Compression = compression });
         using var memory = new MemorySampler(TimeSpan.FromSeconds(0.5));
 
         var context = new MLContext(seed: 1);
@@ -90,6 +91,7 @@ internal static class DataPathBenchmark
             questions,
             batchSize,
             batchesPerEpoch = batches,
+            compression = compression.ToString(),
             rounds,
             cases = rows,
             peakRssGb = Math.Round(memory.PeakRssBytes / 1e9, 2),

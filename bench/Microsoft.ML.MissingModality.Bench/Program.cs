@@ -43,6 +43,7 @@ switch (benchmark)
             videos: int.Parse(Value("--videos", "64")!),
             batchSize: int.Parse(Value("--batch-size", "64")!),
             rounds: int.Parse(Value("--rounds", "4")!),
+            compression: Enum.Parse<Parquet.CompressionMethod>(Value("--compression", "snappy")!, ignoreCase: true),
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-datapath"))!,
             resultsPath: Value("--results", Path.Combine("bench", "results", "datapath.json"))!);
         return 0;

@@ -36,6 +36,25 @@ public static class OptionRules
     public static Option<int?> VideosPerShard() =>
         new Option<int?>("--videos-per-shard") { Description = "Write each split as shards of N videos (several files per split, read one after another); default: one file pair per split." }.AtLeast(1);
 
+    /// <summary>
+    /// <c>--compression snappy|none</c> of the commands that write datasets (<see cref="Data.DatasetWriterOptions.Compression"/>):
+    /// Snappy makes smaller files, none the fastest reading (docs/benchmarks.md, the data path).
+    /// </summary>
+    public static Option<string> Compression()
+    {
+        var option = new Option<string>("--compression")
+        {
+            Description = "Compression of the Parquet tables: snappy (smaller files) or none (fastest to read, larger files).",
+            DefaultValueFactory = _ => "snappy",
+        };
+        option.AcceptOnlyFromAmong("snappy", "none");
+        return option;
+    }
+
+    /// <summary>The Parquet codec named by <see cref="Compression"/>'s value.</summary>
+    public static Parquet.CompressionMethod CompressionMethod(string? name) =>
+        name == "none" ? Parquet.CompressionMethod.None : Parquet.CompressionMethod.Snappy;
+
     /// <summary>The value must be a positive finite number.</summary>
     public static Option<double> PositiveFinite(this Option<double> option)
     {

@@ -23,10 +23,11 @@ public static class ImportMusicAvqaCommand
         var keepPartial = new Option<bool>("--keep-partial") { Description = "Write videos with only one modality's file, the other stored as missing." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a split of the same name in an existing dataset (its other splits are kept)." };
         var videosPerShard = OptionRules.VideosPerShard();
+        var compression = OptionRules.Compression();
 
         var command = new System.CommandLine.Command("import-music-avqa", "Import MUSIC-AVQA questions and .npy features into a dataset directory.")
         {
-            questions, audioDir, visualDir, output, segments, split, failOnMissing, keepPartial, overwrite, videosPerShard,
+            questions, audioDir, visualDir, output, segments, split, failOnMissing, keepPartial, overwrite, videosPerShard, compression,
         };
         command.SetAction(parse =>
         {
@@ -40,7 +41,12 @@ public static class ImportMusicAvqaCommand
                 Split = parse.GetValue(split),
                 MissingFeatures = parse.GetValue(failOnMissing) ? MissingFeaturePolicy.Fail : MissingFeaturePolicy.Skip,
                 KeepPartialVideos = parse.GetValue(keepPartial),
-                Writer = new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite), VideosPerShard = parse.GetValue(videosPerShard) },
+                Writer = new DatasetWriterOptions
+                {
+                    Overwrite = parse.GetValue(overwrite),
+                    VideosPerShard = parse.GetValue(videosPerShard),
+                    Compression = OptionRules.CompressionMethod(parse.GetValue(compression)),
+                },
             };
             var lastReport = DateTime.UtcNow;
             var progress = new SyncProgress<(int Done, int Total)>(p =>

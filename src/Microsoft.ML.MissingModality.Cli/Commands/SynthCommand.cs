@@ -5,7 +5,7 @@ using Microsoft.ML.MissingModality.Datasets.Synthetic;
 namespace Microsoft.ML.MissingModality.Cli.Commands;
 
 /// <summary>
-/// <c>avqa synth --preset tiny|small|music-avqa --seed S --out DIR [--pooled] [--report] [--splits train,val] [--videos-per-shard N] [--overwrite]</c>:
+/// <c>avqa synth --preset tiny|small|music-avqa --seed S --out DIR [--pooled] [--report] [--splits train,val] [--videos-per-shard N] [--compression snappy|none] [--overwrite]</c>:
 /// generates the synthetic MUSIC-AVQA-like benchmark (all splits and the manifest); with <c>--report</c> also
 /// prints and saves the difficulty report (<c>difficulty.md</c>, <c>difficulty.json</c>). <c>--report-only</c>
 /// computes the report without writing any features. Progress goes to stderr.
@@ -34,9 +34,10 @@ public static class SynthCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing dataset directory." };
         var splits = new Option<string?>("--splits") { Description = "Write only these splits, comma-separated (e.g. train,val): the same videos as in the whole preset." };
         var videosPerShard = OptionRules.VideosPerShard();
+        var compression = OptionRules.Compression();
         var command = new System.CommandLine.Command("synth", "Generate the synthetic MUSIC-AVQA-like benchmark, with answers grounded in simulated scenes.")
         {
-            preset, seed, output, pooled, report, reportOnly, overwrite, splits, videosPerShard,
+            preset, seed, output, pooled, report, reportOnly, overwrite, splits, videosPerShard, compression,
         };
         command.Validators.Add(r =>
         {
@@ -82,7 +83,12 @@ public static class SynthCommand
             DatasetManifest manifest;
             try
             {
-                manifest = generator.Generate(directory, new DatasetWriterOptions { Overwrite = parse.GetValue(overwrite), VideosPerShard = parse.GetValue(videosPerShard) }, progress, cancellationToken, extraFiles, written);
+                manifest = generator.Generate(directory, new DatasetWriterOptions
+                {
+                    Overwrite = parse.GetValue(overwrite),
+                    VideosPerShard = parse.GetValue(videosPerShard),
+                    Compression = OptionRules.CompressionMethod(parse.GetValue(compression)),
+                }, progress, cancellationToken, extraFiles, written);
             }
             catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
             {

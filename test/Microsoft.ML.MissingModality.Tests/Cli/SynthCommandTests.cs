@@ -100,6 +100,53 @@ public sealed class SynthCommandTests
         }
     }
 
+    [TestMethod]
+    public async Task Synth_CompressionNone_UncompressedTablesWithTheSameRows()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string snappy = Path.Combine(root, "snappy"), none = Path.Combine(root, "none");
+            Assert.AreEqual(Program.Success, Run("synth", "--preset", "tiny", "--seed", "3", "--out", snappy, "--splits", "val").Code);
+            var (code, _, stderr) = Run("synth", "--preset", "tiny", "--seed", "3", "--out", none, "--splits", "val", "--compression", "none");
+            Assert.AreEqual(Program.Success, code, stderr);
+
+            Assert.AreEqual(Parquet.Meta.CompressionCodec.UNCOMPRESSED, await VisualCodec(Path.Combine(none, "val.videos.parquet")));
+            Assert.AreEqual(Parquet.Meta.CompressionCodec.SNAPPY, await VisualCodec(Path.Combine(snappy, "val.videos.parquet")));
+            CollectionAssert.AreEqual(Rows(snappy), Rows(none));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Synth_UnknownCompression_UsageErrorAndNothingWritten()
+    {
+        string root = TestPaths.NewTempDirectory();
+        try
+        {
+            string dir = Path.Combine(root, "x");
+            var (code, _, stderr) = Run("synth", "--preset", "tiny", "--out", dir, "--compression", "zip");
+            Assert.AreEqual(Program.UsageError, code);
+            StringAssert.Contains(stderr, "zip");
+            Assert.IsFalse(Directory.Exists(dir));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<Parquet.Meta.CompressionCodec> VisualCodec(string path)
+    {
+        await using var reader = await Parquet.ParquetReader.CreateAsync(path);
+        var visual = reader.Schema.GetDataFields().Single(f => f.Path.ToString().StartsWith("visual/", StringComparison.Ordinal));
+        using var group = reader.OpenRowGroupReader(0);
+        return group.GetMetadata(visual)!.MetaData!.Codec;
+    }
+
     // Every val row as text: ids, question, answer and a checksum of each feature vector.
     private static string[] Rows(string directory)
     {
