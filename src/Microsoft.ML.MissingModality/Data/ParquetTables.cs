@@ -44,6 +44,32 @@ internal static class ParquetTables
         [DatasetSchema.VisualShapeKey] = JsonSerializer.Serialize(shape.VisualShape, Internal.LibraryJson.Default.Int32Array),
     };
 
+    /// <summary>
+    /// Copies the floats in <paramref name="source"/> to <paramref name="destination"/>, which may overlap it if it
+    /// starts at or before it (a page's values moved down over its levels), and reports in the same pass whether all
+    /// are finite (x - x is 0 only for finite x, and a NaN stays in the sum).
+    /// </summary>
+    public static bool CopyDownCheckingFinite(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        int i = 0, width = System.Numerics.Vector<byte>.Count;
+        var sum = System.Numerics.Vector<float>.Zero;
+        // Forward, one vector at a time: each is read before the store that may overwrite it.
+        for (; i <= source.Length - width; i += width)
+        {
+            var v = System.Runtime.InteropServices.MemoryMarshal.Read<System.Numerics.Vector<float>>(source[i..]);
+            System.Runtime.InteropServices.MemoryMarshal.Write(destination[i..], in v);
+            sum += v - v;
+        }
+        bool finite = System.Numerics.Vector.EqualsAll(sum, System.Numerics.Vector<float>.Zero);
+        for (; i <= source.Length - sizeof(float); i += sizeof(float))
+        {
+            float x = System.Runtime.InteropServices.MemoryMarshal.Read<float>(source[i..]);
+            System.Runtime.InteropServices.MemoryMarshal.Write(destination[i..], in x);
+            finite &= float.IsFinite(x);
+        }
+        return finite;
+    }
+
     /// <summary>Index of the first value that is NaN or infinite, or -1 (vectorised: x - x is 0 only for finite x).</summary>
     public static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {

@@ -104,7 +104,7 @@ internal sealed class VideoTableReader : IDisposable
             return;
         var field = _file.Field(column);
         int levels = 0;
-        bool asRuns = false;
+        bool asRuns = false, allFinite = false;
         _file.Guard(group, column, () =>
         {
             using var reader = _file.Reader.OpenRowGroupReader(group);
@@ -114,7 +114,7 @@ internal sealed class VideoTableReader : IDisposable
             levels = (int)chunk.NumValues;
             col.Ensure(levels, rows);
             var values = col.Values;
-            asRuns = UsePageDecoder && FloatListChunkReader.TryRead(_file.Handle, chunk, field.MaxDefinitionLevel, field.MaxRepetitionLevel, _scratch, ref values, out _);
+            asRuns = UsePageDecoder && FloatListChunkReader.TryRead(_file.Handle, chunk, field.MaxDefinitionLevel, field.MaxRepetitionLevel, _scratch, ref values, out _, out allFinite);
             col.Values = values;
             if (asRuns)
                 return;
@@ -127,7 +127,7 @@ internal sealed class VideoTableReader : IDisposable
             PageDecodes++;
         else
             DecodeGarbage.Decoded(4L * levels); // Parquet.Net's page copies are garbage the size of the values
-        var rowLists = new RowLists(this, group, column, length, col, field.MaxDefinitionLevel, field.IsNullable);
+        var rowLists = new RowLists(this, group, column, length, col, field.MaxDefinitionLevel, field.IsNullable, checkFinite: !(asRuns && allFinite));
         if (asRuns)
             SplitRuns(rowLists, rows, levels);
         else
@@ -188,9 +188,9 @@ internal sealed class VideoTableReader : IDisposable
     /// <summary>
     /// Places and checks one row's list, given its levels: where its vector starts in the dense values (or -1 for a
     /// null list, a missing modality), with the located errors for empty lists, null elements, wrong lengths and
-    /// values that are not finite.
+    /// values that are not finite (unless the decoder found every value of the chunk finite on its way).
     /// </summary>
-    private sealed class RowLists(VideoTableReader reader, int group, string column, int length, DecodedVideoGroup.ListColumn col, int maxDefinition, bool nullableElement)
+    private sealed class RowLists(VideoTableReader reader, int group, string column, int length, DecodedVideoGroup.ListColumn col, int maxDefinition, bool nullableElement, bool checkFinite)
     {
         private int _value;
 
@@ -215,7 +215,7 @@ internal sealed class VideoTableReader : IDisposable
             if (levels != length)
                 throw new AvqaDataException(file.Path, column, row,
                     $"Expected {length} values (shape [{string.Join(",", column == DatasetSchema.AudioColumn ? reader._shape.AudioShape : reader._shape.VisualShape)}] in {DatasetSchema.ManifestFileName}), got {levels}.");
-            int bad = ParquetTables.IndexOfNonFinite(col.Values.AsSpan(_value, levels));
+            int bad = checkFinite ? ParquetTables.IndexOfNonFinite(col.Values.AsSpan(_value, levels)) : -1;
             if (bad >= 0)
                 throw new AvqaDataException(file.Path, column, row, $"Value {bad} is {col.Values[_value + bad]}; features must be finite.");
             col.Offsets[r] = _value;

@@ -26,10 +26,12 @@ internal static class FloatListChunkReader
     /// <param name="scratch">Buffers for the chunk's bytes and level runs.</param>
     /// <param name="values">The value buffer, replaced by a larger one when needed.</param>
     /// <param name="count">The number of present values read.</param>
+    /// <param name="allFinite">Whether every value read is finite (checked on the way, so rows need no second pass).</param>
     /// <exception cref="InvalidDataException">The chunk is in this layout but damaged.</exception>
-    public static bool TryRead(SafeFileHandle file, ColumnMetaData chunk, int maxDefinition, int maxRepetition, DecodeScratch scratch, ref float[] values, out int count)
+    public static bool TryRead(SafeFileHandle file, ColumnMetaData chunk, int maxDefinition, int maxRepetition, DecodeScratch scratch, ref float[] values, out int count, out bool allFinite)
     {
         count = 0;
+        allFinite = true;
         if (!IsSupported(chunk))
             return false;
         long levelsTotal = chunk.NumValues;
@@ -71,8 +73,8 @@ internal static class FloatListChunkReader
                 throw new InvalidDataException($"The pages hold more values than the column chunk's {levelsTotal}.");
             var pageTarget = target[checked((int)(present * 4))..];
             long pageValues = header.Kind == PageKind.Data
-                ? ReadPageV1(header, body, chunk.Codec, maxDefinition, maxRepetition, scratch, pageTarget)
-                : ReadPageV2(header, body, chunk.Codec, maxDefinition, maxRepetition, scratch, pageTarget);
+                ? ReadPageV1(header, body, chunk.Codec, maxDefinition, maxRepetition, scratch, pageTarget, ref allFinite)
+                : ReadPageV2(header, body, chunk.Codec, maxDefinition, maxRepetition, scratch, pageTarget, ref allFinite);
             present += pageValues;
             levelsRead += header.Levels;
         }
@@ -87,7 +89,7 @@ internal static class FloatListChunkReader
         && chunk.NumValues is >= 0 and <= int.MaxValue;
 
     /// <summary>Version 1: levels and values compressed together; each level stream has a 4-byte length prefix.</summary>
-    private static long ReadPageV1(PageHeader header, ReadOnlySpan<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, Span<byte> target)
+    private static long ReadPageV1(PageHeader header, ReadOnlySpan<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, Span<byte> target, ref bool allFinite)
     {
         if (header.UncompressedSize > target.Length)
             throw new InvalidDataException("A page is larger than its column chunk's uncompressed size says.");
@@ -100,12 +102,12 @@ internal static class FloatListChunkReader
             scratch.Repetitions.Add(0, header.Levels);
         long present = maxDef > 0 ? scratch.Definitions.AppendHybrid(LengthPrefixed(page, ref pos), header.Levels, maxDef) : AddAll(scratch.Definitions, header.Levels);
         CheckValueBytes(page.Length - pos, present);
-        page.Slice(pos, (int)present * 4).CopyTo(target); // down over the levels (CopyTo handles the overlap)
+        allFinite &= ParquetTables.CopyDownCheckingFinite(page.Slice(pos, (int)present * 4), target); // down over the levels
         return present;
     }
 
     /// <summary>Version 2: levels first and never compressed, their lengths in the header; then the (compressed) values.</summary>
-    private static long ReadPageV2(PageHeader header, ReadOnlySpan<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, Span<byte> target)
+    private static long ReadPageV2(PageHeader header, ReadOnlySpan<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, Span<byte> target, ref bool allFinite)
     {
         int levelBytes = header.RepetitionLevelBytes + header.DefinitionLevelBytes;
         if (levelBytes > body.Length || levelBytes > header.UncompressedSize)
@@ -121,7 +123,9 @@ internal static class FloatListChunkReader
         CheckValueBytes(valueBytes, present);
         if (valueBytes > target.Length)
             throw new InvalidDataException("A page is larger than its column chunk's uncompressed size says.");
-        Decompress(body[levelBytes..], header.ValuesCompressed ? codec : CompressionCodec.UNCOMPRESSED, target[..valueBytes]);
+        var values = target[..valueBytes];
+        Decompress(body[levelBytes..], header.ValuesCompressed ? codec : CompressionCodec.UNCOMPRESSED, values);
+        allFinite &= ParquetTables.IndexOfNonFinite(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(values)) < 0;
         return present;
     }
 
