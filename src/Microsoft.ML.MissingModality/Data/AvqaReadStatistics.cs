@@ -14,5 +14,8 @@ internal sealed class AvqaReadStatistics
 
     public int PeakCachedGroups { get; set; }
 
+    /// <summary>Whether a videos table was read around the page cache (<see cref="AvqaReaderOptions.DirectReads"/>).</summary>
+    public bool DirectReads { get; set; }
+
     public void ColumnRead(string name) => _columns.Add(name);
 }

@@ -30,6 +30,19 @@ public sealed class AvqaReaderOptions
     /// </value>
     public long VideoCacheBytes { get; set; } = 320L << 20;
 
+    /// <summary>
+    /// Whether feature column chunks are read around the operating system's page cache (Linux <c>O_DIRECT</c>): the
+    /// disk copies each chunk straight into the reader's buffer. For a split larger than memory every epoch reads it
+    /// from disk anyway, and through the cache each byte is copied once more and evicts another, in kernel time on
+    /// the cores that train; for one that fits, the cache serves later epochs from memory.
+    /// </summary>
+    /// <value>
+    /// Default null: around the cache when the split's videos tables together exceed half the memory available to the
+    /// process, through it otherwise. Elsewhere than Linux, and on file systems that refuse it, reads go through the
+    /// cache whatever this says.
+    /// </value>
+    public bool? DirectReads { get; set; }
+
     internal void Validate()
     {
         if (VideoCacheBytes < 0)

@@ -10,6 +10,8 @@ namespace Microsoft.ML.MissingModality.Data;
 internal sealed class DecodeScratch
 {
     private byte[] _chunk = [];
+    private byte[] _aligned = [];
+    private int _alignedStart;
 
     public LevelRuns Repetitions { get; } = new();
     public LevelRuns Definitions { get; } = new();
@@ -23,6 +25,21 @@ internal sealed class DecodeScratch
         if (_chunk.Length < bytes)
             _chunk = GC.AllocateUninitializedArray<byte>(bytes);
         return _chunk;
+    }
+
+    /// <summary>
+    /// A buffer of <paramref name="bytes"/> bytes whose address is a multiple of <see cref="DirectReads.Alignment"/>,
+    /// for reads that bypass the page cache (a pinned array, so the address holds).
+    /// </summary>
+    public Span<byte> AlignedChunk(int bytes)
+    {
+        if (_aligned.Length - _alignedStart < bytes)
+        {
+            _aligned = GC.AllocateUninitializedArray<byte>(bytes + DirectReads.Alignment, pinned: true);
+            long address = System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(_aligned, 0);
+            _alignedStart = (int)((DirectReads.Alignment - address % DirectReads.Alignment) % DirectReads.Alignment);
+        }
+        return _aligned.AsSpan(_alignedStart, bytes);
     }
 
     /// <summary>Room for <paramref name="levels"/> levels of each kind, one int per level.</summary>

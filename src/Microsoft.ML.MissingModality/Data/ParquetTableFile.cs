@@ -19,6 +19,7 @@ internal sealed class ParquetTableFile : IDisposable
         Path = path;
         _stream = stream;
         Reader = reader;
+        Chunks = new Pages.ChunkFile(stream.SafeFileHandle, path);
         var info = new FileInfo(path);
         Identity = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{System.IO.Path.GetFullPath(path)}|{info.Length}|{info.LastWriteTimeUtc.Ticks}");
         _groupStarts = new long[reader.RowGroupCount + 1];
@@ -42,8 +43,8 @@ internal sealed class ParquetTableFile : IDisposable
 
     public ParquetReader Reader { get; }
 
-    /// <summary>The open file, for positioned reads of column chunks (<see cref="Pages.FloatListChunkReader"/>).</summary>
-    public Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _stream.SafeFileHandle;
+    /// <summary>The column chunks' bytes, for the library's page decoder (<see cref="Pages.FloatListChunkReader"/>).</summary>
+    public Pages.ChunkFile Chunks { get; }
 
     public int RowGroupCount => Reader.RowGroupCount;
 
@@ -165,6 +166,7 @@ internal sealed class ParquetTableFile : IDisposable
     public void Dispose()
     {
         Reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Chunks.Dispose();
         _stream.Dispose();
     }
 }

@@ -19,7 +19,11 @@ internal sealed class AvqaDataView : IDataView
         _source = new AvqaSplitSource(directory, split);
         _options = options;
         Schema = BuildSchema(_source.Shape);
+        DirectReads = options.DirectReads ?? _source.Shards.Sum(s => new FileInfo(s.VideosPath).Length) > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
     }
+
+    /// <summary>Whether cursors read feature chunks around the page cache (<see cref="AvqaReaderOptions.DirectReads"/>, resolved).</summary>
+    internal bool DirectReads { get; }
 
     public DataViewSchema Schema { get; }
 
@@ -41,7 +45,7 @@ internal sealed class AvqaDataView : IDataView
         Random? order = _options.Shuffle ? new Random(unchecked(_options.Seed + cursor * 7919)) : rand is null ? null : new Random(rand.Next());
         var stats = new AvqaReadStatistics();
         LastStatistics = stats;
-        return new AvqaRowCursor(this, _source, active, order, _options.VideoCacheBytes, stats, VideoGroupPool.Shared);
+        return new AvqaRowCursor(this, _source, active, order, _options.VideoCacheBytes, stats, VideoGroupPool.Shared, DirectReads);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>

@@ -17,6 +17,7 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     private readonly bool[] _active;
     private readonly Random? _order;
     private readonly long _cacheBytes;
+    private readonly bool _directReads;
     private readonly AvqaReadStatistics _stats;
     private readonly VideoGroupPool? _pool;
     private readonly bool[] _questionColumns;
@@ -36,13 +37,14 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
     private int _videoRow;
     private bool _disposed;
 
-    public AvqaRowCursor(AvqaDataView parent, AvqaSplitSource source, bool[] active, Random? order, long cacheBytes, AvqaReadStatistics stats, VideoGroupPool? pool = null)
+    public AvqaRowCursor(AvqaDataView parent, AvqaSplitSource source, bool[] active, Random? order, long cacheBytes, AvqaReadStatistics stats, VideoGroupPool? pool = null, bool directReads = false)
     {
         _parent = parent;
         _source = source;
         _active = active;
         _order = order;
         _cacheBytes = cacheBytes;
+        _directReads = directReads;
         _stats = stats;
         _pool = pool;
         _audio = active[FirstVideoColumn] || active[FirstVideoColumn + 2];
@@ -113,6 +115,8 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
             {
                 scratch = _pool?.TakeScratch();
                 _videos = new VideoTableReader(_shard.VideosPath, _source.Shape, scratch) { OnColumnRead = _stats.ColumnRead };
+                if (_directReads && _videos.File.Chunks.TryEnableDirectReads())
+                    _stats.DirectReads = true;
                 _cache = new VideoGroupCache(_videos, _audio, _visual, _cacheBytes, _pool);
             }
         }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 using Parquet.Meta;
 
 namespace Microsoft.ML.MissingModality.Data.Pages;
@@ -7,10 +6,11 @@ namespace Microsoft.ML.MissingModality.Data.Pages;
 /// <summary>
 /// The library's own decoder for the layout its writer produces for a <c>list&lt;float&gt;</c> column chunk: PLAIN
 /// values, RLE levels, Snappy or no compression, data pages of version 1 or 2, no dictionary. It reads the chunk
-/// with one positioned read, decompresses each page straight into the caller's value buffer and keeps the levels as
-/// runs. Parquet.Net's general reader copies every decompressed page and expands every level to an int, which made
-/// it the data path's bottleneck at MUSIC-AVQA's shapes (docs/benchmarks.md, the data path). Anything else — a
-/// dictionary, another codec or encoding — is declined (<see cref="TryRead"/> returns false) and left to Parquet.Net.
+/// with one positioned read (around the page cache where enabled, <see cref="ChunkFile"/>), decompresses each page
+/// straight into the caller's value buffer and keeps the levels as runs. Parquet.Net's general reader copies every
+/// decompressed page and expands every level to an int, which made it the data path's bottleneck at MUSIC-AVQA's
+/// shapes (docs/benchmarks.md, the data path). Anything else — a dictionary, another codec or encoding — is
+/// declined (<see cref="TryRead"/> returns false) and left to Parquet.Net.
 /// </summary>
 internal static class FloatListChunkReader
 {
@@ -19,7 +19,7 @@ internal static class FloatListChunkReader
     /// levels into <paramref name="scratch"/>'s runs. False, with nothing promised about the buffers, when the chunk
     /// is not in the layout this decoder reads.
     /// </summary>
-    /// <param name="file">The open Parquet file.</param>
+    /// <param name="file">The open Parquet file's column chunks.</param>
     /// <param name="chunk">The column chunk's metadata (from the file's footer).</param>
     /// <param name="maxDefinition">The leaf's maximum definition level (a present value).</param>
     /// <param name="maxRepetition">The leaf's maximum repetition level.</param>
@@ -28,7 +28,7 @@ internal static class FloatListChunkReader
     /// <param name="count">The number of present values read.</param>
     /// <param name="allFinite">Whether every value read is finite (checked on the way, so rows need no second pass).</param>
     /// <exception cref="InvalidDataException">The chunk is in this layout but damaged.</exception>
-    public static bool TryRead(SafeFileHandle file, ColumnMetaData chunk, int maxDefinition, int maxRepetition, DecodeScratch scratch, ref float[] values, out int count, out bool allFinite)
+    public static bool TryRead(ChunkFile file, ColumnMetaData chunk, int maxDefinition, int maxRepetition, DecodeScratch scratch, ref float[] values, out int count, out bool allFinite)
     {
         count = 0;
         allFinite = true;
@@ -36,7 +36,7 @@ internal static class FloatListChunkReader
             return false;
         long levelsTotal = chunk.NumValues;
         long start = chunk.DataPageOffset, length = chunk.TotalCompressedSize;
-        if (start < 0 || length <= 0 || length > int.MaxValue || start > RandomAccess.GetLength(file) - length)
+        if (start < 0 || length <= 0 || length > int.MaxValue || start > file.Length - length)
             throw new InvalidDataException($"The column chunk's bytes ({length} at offset {start}) are not inside the file.");
         // Each page decompresses where its values go and moves them down over its levels, so the buffer needs room for
         // the chunk's uncompressed bytes: only the levels and page headers more than its values.
@@ -46,8 +46,7 @@ internal static class FloatListChunkReader
         if (values.Length < room)
             values = GC.AllocateUninitializedArray<float>((int)room);
 
-        var bytes = scratch.Chunk((int)length).AsSpan(0, (int)length);
-        ReadExactly(file, bytes, start);
+        var bytes = file.Read(start, (int)length, scratch);
         var target = MemoryMarshal.AsBytes(values.AsSpan());
         scratch.Repetitions.Clear();
         scratch.Definitions.Clear();
@@ -167,17 +166,5 @@ internal static class FloatListChunkReader
             throw new InvalidDataException($"A Snappy page does not decompress to the {destination.Length} bytes its header says.");
         if (Snappier.Snappy.Decompress(source, destination) != destination.Length)
             throw new InvalidDataException("A Snappy page decompressed short.");
-    }
-
-    private static void ReadExactly(SafeFileHandle file, Span<byte> buffer, long offset)
-    {
-        while (!buffer.IsEmpty)
-        {
-            int read = RandomAccess.Read(file, buffer, offset);
-            if (read == 0)
-                throw new InvalidDataException("The file ends inside a column chunk.");
-            buffer = buffer[read..];
-            offset += read;
-        }
     }
 }
