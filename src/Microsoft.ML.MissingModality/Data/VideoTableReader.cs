@@ -114,7 +114,7 @@ internal sealed class VideoTableReader : IDisposable
             levels = (int)chunk.NumValues;
             col.Ensure(levels, rows);
             var values = col.Values;
-            asRuns = UsePageDecoder && FloatListChunkReader.TryRead(_file.Chunks, chunk, field.MaxDefinitionLevel, field.MaxRepetitionLevel, _scratch, ref values, out _, out allFinite);
+            asRuns = UsePageDecoder && FloatListChunkReader.TryRead(_file.Chunks, chunk, field.MaxDefinitionLevel, field.MaxRepetitionLevel, _scratch, ref values, out allFinite);
             col.Values = values;
             if (asRuns)
                 return;

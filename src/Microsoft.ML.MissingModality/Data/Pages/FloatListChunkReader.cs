@@ -25,12 +25,10 @@ internal static class FloatListChunkReader
     /// <param name="maxRepetition">The leaf's maximum repetition level.</param>
     /// <param name="scratch">Buffers for the chunk's bytes and level runs.</param>
     /// <param name="values">The value buffer, replaced by a larger one when needed.</param>
-    /// <param name="count">The number of present values read.</param>
     /// <param name="allFinite">Whether every value read is finite (checked on the way, so rows need no second pass).</param>
     /// <exception cref="InvalidDataException">The chunk is in this layout but damaged.</exception>
-    public static bool TryRead(ChunkFile file, ColumnMetaData chunk, int maxDefinition, int maxRepetition, DecodeScratch scratch, ref float[] values, out int count, out bool allFinite)
+    public static bool TryRead(ChunkFile file, ColumnMetaData chunk, int maxDefinition, int maxRepetition, DecodeScratch scratch, ref float[] values, out bool allFinite)
     {
-        count = 0;
         allFinite = true;
         if (!IsSupported(chunk))
             return false;
@@ -77,7 +75,6 @@ internal static class FloatListChunkReader
             present += pageValues;
             levelsRead += header.Levels;
         }
-        count = (int)present;
         return true;
     }
 
