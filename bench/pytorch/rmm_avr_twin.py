@@ -33,6 +33,7 @@ prints the parameter count of the network the `--cases` name. The library's benc
 
   /usr/bin/python3 bench/pytorch/rmm_avr_twin.py --cases rmm-train64,rmm-train4 --repeats 5 --warmup 2 --threads 2
   /usr/bin/python3 bench/pytorch/rmm_avr_twin.py --params-only --cases enhance1      # AVR's parameter count
+  /usr/bin/python3 bench/pytorch/rmm_avr_twin.py --cases ave-train4 --threads 1 --profile  # and where its time goes
 
 Setup and caveats (Debian's python3-torch, the OpenMP OpenBLAS first on LD_LIBRARY_PATH): see avst_twin.py, whose
 question encoder, BLAS report and peak-memory reader (VmHWM, not ru_maxrss) this script imports.
@@ -440,6 +441,28 @@ def make_case(mode, network, model, optimizer, inputs, seed):
     return lambda: enhance_rows(diffusion, inputs, outputs, seed)
 
 
+def profile_case(run, runs, top=12):
+    """The operators a case spends its time in: self CPU milliseconds per run and share, by operator and input shapes."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as profiler:
+        for _ in range(runs):
+            run()
+    events = profiler.key_averages(group_by_input_shape=True)
+    total = sum(e.self_cpu_time_total for e in events)
+    heaviest = sorted(events, key=lambda e: e.self_cpu_time_total, reverse=True)[:top]
+    return {
+        "runs": runs,
+        "selfCpuMsPerRun": round(total / 1000 / runs, 2),
+        "operators": [{
+            "name": e.key,
+            "inputShapes": str(e.input_shapes),
+            "callsPerRun": e.count / runs,
+            "msPerRun": round(e.self_cpu_time_total / 1000 / runs, 2),
+            "share": round(e.self_cpu_time_total / total, 4),
+        } for e in heaviest],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description="PyTorch twin of the library's RMM generator and AVR diffusion (speed comparison).")
     parser.add_argument("--cases", default="rmm-train64,rmm-train4",
@@ -449,6 +472,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--params-only", action="store_true", help="print the parameter counts of the cases' network and exit")
+    parser.add_argument("--profile", action="store_true",
+                        help="after timing, profile each case by operator (torch.profiler) and add where its time goes to the JSON")
     args = parser.parse_args()
 
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
@@ -489,6 +514,8 @@ def main():
             "seconds": seconds,
             "peakRssMiBAfter": peak_rss_mib(),
         }
+        if args.profile:
+            results[name]["profile"] = profile_case(run, args.repeats)
         print(f"[rmm_avr_twin] {name}: median {results[name]['medianSeconds']} s over {len(seconds)}", file=sys.stderr)
 
     print(json.dumps({

@@ -52,8 +52,8 @@ internal sealed class AudioVisualDiffusion
         long segments = audio.shape[1], pairs = audio.shape[0] * segments;
         var config = Network.Config;
         var steps = randint(0, Scheduler.Steps, [pairs], dtype: ScalarType.Int64, generator: generator).to(audio.device);
-        var audioNoise = randn([pairs, config.AudioDim], generator: generator).to(audio.device);
-        var visualNoise = randn([pairs, config.VisualChannels, config.VisualHeight, config.VisualWidth], generator: generator).to(visual.device);
+        var audioNoise = GaussianNoise.Draw([pairs, config.AudioDim], generator).to(audio.device);
+        var visualNoise = GaussianNoise.Draw([pairs, config.VisualChannels, config.VisualHeight, config.VisualWidth], generator).to(visual.device);
         return new DiffusionDraws(steps, audioNoise, visualNoise, segments);
     }
 
@@ -92,7 +92,7 @@ internal sealed class AudioVisualDiffusion
     /// outside no_grad: the answer loss of a joint training reaches the denoiser and the inputs through it.
     /// </summary>
     public (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, EnhancementSettings settings, RealPart realPart, Generator noise) =>
-        Enhance(audio, visual, settings, realPart, (a, v) => (randn(a.shape, generator: noise).to(a.device), randn(v.shape, generator: noise).to(v.device)));
+        Enhance(audio, visual, settings, realPart, (a, v) => (GaussianNoise.Draw(a.shape, noise).to(a.device), GaussianNoise.Draw(v.shape, noise).to(v.device)));
 
     // The reverse process with noise shaped like the folded pair from drawNoise.
     private (Tensor Audio, Tensor Visual) Enhance(Tensor audio, Tensor visual, EnhancementSettings settings, RealPart realPart,
@@ -157,8 +157,8 @@ internal sealed class AudioVisualDiffusion
         long segments = a.shape[0] / rowNoise.Count;
         var audioShape = new[] { segments }.Concat(a.shape.Skip(1)).ToArray();
         var visualShape = new[] { segments }.Concat(v.shape.Skip(1)).ToArray();
-        var audio = cat(rowNoise.Select(g => randn(audioShape, generator: g)).ToArray(), 0).to(a.device);
-        var visual = cat(rowNoise.Select(g => randn(visualShape, generator: g)).ToArray(), 0).to(v.device);
+        var audio = GaussianNoise.Draw(audioShape, rowNoise).to(a.device);
+        var visual = GaussianNoise.Draw(visualShape, rowNoise).to(v.device);
         return (audio, visual);
     }
 }
