@@ -72,8 +72,9 @@ internal static class GaussianNoise
         Parallel.For(0, blocks, FillOne);
     }
 
-    // The block's normals: pair p = 8k + lane takes the lane's k-th draw; its cosine normal goes to value p, its sine
-    // normal to value PairsPerBlock + p (a short last block keeps the first values of each half it has room for).
+    // The block's normals: pair p = 8k + j takes u₁ from the j-th 32-bit half of the streams' draw 2k and u₂ from that
+    // of draw 2k + 1; its cosine normal goes to value p, its sine normal to value PairsPerBlock + p (a short last
+    // block keeps the first values of each half it has room for).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillBlock(Span<float> values, ulong seed, int block)
     {
