@@ -26,8 +26,9 @@ namespace Microsoft.ML.MissingModality.Bench;
 /// zero_grad, backward, Adam step, in a dispose scope) and inference at batch 64 and at batch 1 (eval mode, no_grad,
 /// softmax, argmax, as <c>AvqaBatchScorer</c>); also the Adam step alone (after one batch-4 step's gradients) and the
 /// spatial grounding's forward alone at batch 64, each with the library's pre-change path beside it. RMM and AVR: a
-/// training step at batch 64 and at batch 4 (RunEpoch with <see cref="RmmObjective"/> or <see cref="AveObjective"/>,
-/// which take the batch in row chunks; the twin takes it whole), and AVR's enhancement of one row's and of eight rows'
+/// training step at batch 64 and at batch 4 (RunEpoch with <see cref="RmmObjective"/>, which computes the RMMR loss
+/// without recalling the maps, or <see cref="AveObjective"/>, which takes the batch in row chunks; the twin recalls the
+/// maps and takes the batch whole), and AVR's enhancement of one row's and of eight rows'
 /// two pairs (as <c>AvrBatchScorer</c>). Rounds alternate: each round runs the library's cases, then the twins' as
 /// subprocesses (one per network), or the other order on odd rounds, so that drift on a shared machine hits both.
 /// Reports per case the median seconds of each side over all rounds, the ratio library / PyTorch, the peak resident
@@ -169,7 +170,7 @@ internal static class PeerBenchmark
                 network = Label(c.Network),
                 mode = c.Mode switch
                 {
-                    Mode.Train when c.Network == Network.Rmm => "train step (RMMR loss; the library in row chunks)",
+                    Mode.Train when c.Network == Network.Rmm => "train step (RMMR loss; the library through the slots' Gram matrix)",
                     Mode.Train when c.Network == Network.Avr => "train step (AVE loss; the library in row chunks)",
                     Mode.Train => "train step",
                     Mode.Infer => "inference",
@@ -505,7 +506,7 @@ internal static class PeerBenchmark
     }
 
     // The RMM generator as RmmGenerator.Prepare builds it with the options' defaults: its slots set from a batch of
-    // complete rows, trained by RmmObjective (rows in chunks: 8 at these shapes) with the options' learning rate.
+    // complete rows, trained by RmmObjective (the whole batch at once, no map recalled) with the options' learning rate.
     private sealed class RmmSide : ILibrarySide
     {
         private readonly RmmNetwork _network;
@@ -532,8 +533,7 @@ internal static class PeerBenchmark
             }
             _objective = new RmmObjective(_network);
             _optimizer = TrainingLoop.CreateOptimizer(_objective, options.LearningRate);
-            int chunk = RowChunks.Rows(int.MaxValue, _network.Config.Shape.RowFloats);
-            Description = $"RMM generator, {config.Slots} slots, {config.Addressing} addressing (scale {config.AddressingScale}{(config.LearnAddressingScale ? ", learned" : "")}), {config.Combination}, question hidden {config.QuestionHiddenSize}, vocabulary {Vocabulary}, {slotBatch.QuestionLength} tokens; RMMR loss in chunks of {chunk} rows; Adam lr {options.LearningRate}";
+            Description = $"RMM generator, {config.Slots} slots, {config.Addressing} addressing (scale {config.AddressingScale}{(config.LearnAddressingScale ? ", learned" : "")}), {config.Combination}, question hidden {config.QuestionHiddenSize}, vocabulary {Vocabulary}, {slotBatch.QuestionLength} tokens; RMMR loss through the slots' Gram matrix, whole batch; Adam lr {options.LearningRate}";
         }
 
         public string Description { get; }

@@ -25,8 +25,9 @@ Adam as the library's training loop: betas 0.9/0.999, eps 1e-8, no weight decay.
                S reverse steps, results copied out), each row's noise from its own generator
   enhance8     the same for 8 rows
 
-The library takes a batch in row chunks (8 rows at these shapes) to bound its memory; the twin takes the whole batch
-at once, the natural PyTorch step. The protocol is avst_twin.py's: the same options, one JSON object on stdout. The
+The library takes the AVE batch in row chunks (8 rows at these shapes) to bound its memory, and computes the RMMR loss
+from the slots' Gram matrix without recalling the maps (the same loss and gradients); the twin recalls the maps and
+takes the whole batch at once, the natural PyTorch step. The protocol is avst_twin.py's: the same options, one JSON object on stdout. The
 cases of one run must belong to one network (so that the process's peak RSS is that network's); `--params-only`
 prints the parameter count of the network the `--cases` name. The library's bench mode `peer`
 (bench/Microsoft.ML.MissingModality.Bench/PeerBenchmark.cs) runs it as a subprocess, alternating rounds with its own.

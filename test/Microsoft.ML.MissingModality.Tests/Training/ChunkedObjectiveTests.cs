@@ -61,16 +61,6 @@ public sealed class ChunkedObjectiveTests
     };
 
     [TestMethod]
-    public void RmmTrainStep_RowsInChunksOfTwo_SameLossMetricAndGradientsAsTheWholeBatch()
-    {
-        var config = SmallRmm();
-        var batch = Batch();
-        var whole = Step(new RmmObjective(new RmmNetwork(config, new Generator(1)), chunkRows: 5), batch);
-        var chunked = Step(new RmmObjective(new RmmNetwork(config, new Generator(1)), chunkRows: 2), batch);
-        AssertSame(whole, chunked);
-    }
-
-    [TestMethod]
     public void RunEpoch_RmmBatchArrivingInChunksOfTwoAndThree_OneStepWithTheWholeBatchsGradients()
     {
         // The generator back-propagates each chunk itself: the loop's rescaling must still weigh every row the same.
