@@ -76,7 +76,7 @@ public sealed class AvrDiffusion : TorchEstimatorBase<AvrTransformer>
         AvrNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new AvrNetwork(config.ToNetworkConfig(), initialization);
-        var (train, validation) = CompleteRowSources(data, realPair, seed);
+        var (train, validation) = CompleteRowSources(data, realPair, seed, stepTakesChunks: true);
         network.to(device);
         FitStandardization(network, train, config.Shape, device);
         return new PreparedAvr(binding, config, network, new AudioVisualDiffusion(network, scheduler, config.Prediction), train, validation);

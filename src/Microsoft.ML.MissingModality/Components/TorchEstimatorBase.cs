@@ -41,12 +41,14 @@ public abstract class TorchEstimatorBase<TTransformer> : IEstimator<TTransformer
     /// <summary>
     /// The batch sources of a component that learns from rows with both modalities (the recallers, the diffusion):
     /// the training rows shuffled by the options, the validation set's in order; rows missing a modality are skipped.
+    /// When the component's step takes rows in chunks of <see cref="RowChunks.FeatureBudgetBytes"/> anyway
+    /// (<paramref name="stepTakesChunks"/>: the diffusion's), they are read so as well, which keeps two chunks in memory
+    /// instead of two batches (at MUSIC-AVQA's shapes 64 MB instead of 514 MB) for the same steps. A step that takes the
+    /// whole batch at once (the RMM generator's, part of whose cost is per pass, not per row) reads whole batches.
     /// </summary>
-    private protected (DataViewBatchSource Train, DataViewBatchSource? Validation) CompleteRowSources(IDataView input, FeatureBinding binding, int seed)
+    private protected (DataViewBatchSource Train, DataViewBatchSource? Validation) CompleteRowSources(IDataView input, FeatureBinding binding, int seed, bool stepTakesChunks)
     {
-        // These components' steps take rows in chunks of this size anyway (RowChunks): reading them so as well keeps two
-        // chunks in memory instead of two batches (at MUSIC-AVQA's shapes 64 MB instead of 514 MB), for the same steps.
-        int chunkRows = RowChunks.Balanced(_options.BatchSize, binding.BatchRowFloats, RowChunks.FeatureBudgetBytes);
+        int chunkRows = stepTakesChunks ? RowChunks.Balanced(_options.BatchSize, binding.BatchRowFloats, RowChunks.FeatureBudgetBytes) : _options.BatchSize;
         var train = new DataViewBatchSource(input, binding, labelColumn: null, _options.BatchSize, _options.Shuffle ? seed : null,
             skipUnknownAnswers: false, completeRowsOnly: true, chunkRows: chunkRows) { PrefetchBatches = _options.PrefetchBatches };
         var validation = _options.ValidationSet is null ? null

@@ -72,7 +72,7 @@ public sealed class RmmGenerator : TorchEstimatorBase<RecallTransformer>
         RmmNetwork network;
         using (var initialization = new torch.Generator((ulong)seed))
             network = new RmmNetwork(config.ToRmmConfig(), initialization);
-        var (train, validation) = CompleteRowSources(input, binding, seed);
+        var (train, validation) = CompleteRowSources(input, binding, seed, stepTakesChunks: false);
         network.to(device);
         InitializeSlots(network, train, _options.BatchSize, seed, device);
         return new PreparedRmm(binding, config, network, train, validation);
