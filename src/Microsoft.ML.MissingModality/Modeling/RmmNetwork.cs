@@ -92,11 +92,12 @@ internal sealed class RmmNetwork : nn.Module, IRecallModel
     /// everything the loss needs from it comes from two small products: ‖w S − m‖² = w G wᵀ − 2 w·p + ‖m‖², with the
     /// slots' Gram matrix G = S Sᵀ <c>[L, L]</c> and p = m Sᵀ, the real map against every slot — the same product the
     /// addressing of the audio memory by the maps scores. Training then reads each map three times (p, its norm, and
-    /// p's gradient into S) where recalling the maps writes and reads several map-sized tensors (the recall, its error, their
-    /// gradients, the normalised maps): at MUSIC-AVQA's shapes a map has 100,352 values and L is 75. The expanded
-    /// square subtracts numbers far larger than the error it measures, so its terms are combined in double precision;
-    /// p and G themselves are single-precision products. Recalled to an error of 1e-4 of the maps' mean square, the loss
-    /// still agrees with the recalled maps' to 1 % (tests); at the errors the generator trains at, to float rounding.
+    /// p's gradient into S) where recalling the maps writes and reads several map-sized tensors (the recall, its
+    /// error, their gradients, the normalised maps): at MUSIC-AVQA's shapes a map has 100,352 values and L is 75. The
+    /// expanded square subtracts numbers far larger than the error it measures, so its terms are combined in double
+    /// precision; p and G themselves are single-precision products. Recalled to an error of 1e-4 of the maps' mean
+    /// square, the loss still agrees with the recalled maps' to 1 % (tests); at the errors the generator trains at, to
+    /// float rounding.
     /// </remarks>
     public (Tensor Loss, Tensor Cosine) ReconstructionLossAndCosine(Tensor audio, Tensor visual, Tensor? questionInput)
     {
