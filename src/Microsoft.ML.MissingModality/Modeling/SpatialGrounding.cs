@@ -22,7 +22,7 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// </summary>
 internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
 {
-    private const float NormFloor = 1e-12f;
+    internal const float NormFloor = 1e-12f;
 
     private readonly nn.Module<Tensor, Tensor> queryProjection;
     private readonly nn.Module<Tensor, Tensor> outputProjection;
@@ -41,20 +41,30 @@ internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor audio, Tensor visual)
     {
         using var scope = NewDisposeScope();
-        // Computed in the input's own [B, T, C, P] layout, never materialising normalised copies of the map: the
-        // cosine weights are (q · v_p) / ‖v_p‖, and v_att = Σ_p w_p v_p / ‖v_p‖ (same maths as normalising first).
-        // The map is read three times: once for the norms (one pass, no squared copy: PositionNorms), once by the
-        // query, once by a single product with two columns that yields v_att and v_glob (the mean is the column of 1/P).
+        var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1);       // [B, T, C]
+        var (attended, global) = FusedGrounding.Supports(query, visual)
+            ? Split(FusedGrounding.Pool(query, visual, NormFloor))
+            : PoolWithLibtorch(query, visual);
+        var both = cat([outputProjection.forward(global), outputProjection.forward(attended)], -1);
+        return combine.forward(both.tanh()).MoveToOuterDisposeScope();
+    }
+
+    private static (Tensor Attended, Tensor Global) Split(Tensor pooled) => (pooled.select(-2, 0), pooled.select(-2, 1));
+
+    // v_att and v_glob [B, T, C] with libtorch's operations, for maps that need a gradient or live on a GPU. Computed in
+    // the input's own [B, T, C, P] layout, never materialising normalised copies of the map: the cosine weights are
+    // (q · v_p) / ‖v_p‖, and v_att = Σ_p w_p v_p / ‖v_p‖ (same maths as normalising first). The map is read three times
+    // forward: for the norms, by the query, and by a single product with two columns that yields v_att and v_glob (the
+    // mean is the column of 1/P).
+    internal static (Tensor Attended, Tensor Global) PoolWithLibtorch(Tensor query, Tensor visual)
+    {
         int positions = (int)visual.shape[^1];
-        var norms = PositionNorms.Compute(visual, NormFloor);                                     // [B, T, P]
-        var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1).unsqueeze(-2); // [B, T, 1, C]
-        var weights = (query.matmul(visual).squeeze(-2) / norms).softmax(-1);                    // [B, T, P]
+        using Scalar floor = NormFloor;
+        var norms = visual.norm(-2, keepdim: false, p: 2).clamp_min(floor);                      // [B, T, P]
+        var weights = (query.unsqueeze(-2).matmul(visual).squeeze(-2) / norms).softmax(-1);      // [B, T, P]
         using Scalar inversePositions = 1.0 / positions;
         var mean = full_like(weights, inversePositions);
         var pooled = visual.matmul(stack([weights / norms, mean], -1));                          // [B, T, C, 2]
-        var attended = pooled.select(-1, 0);                                                     // [B, T, C]
-        var global = pooled.select(-1, 1);                                                       // [B, T, C]
-        var both = cat([outputProjection.forward(global), outputProjection.forward(attended)], -1);
-        return combine.forward(both.tanh()).MoveToOuterDisposeScope();
+        return (pooled.select(-1, 0), pooled.select(-1, 1));
     }
 }
