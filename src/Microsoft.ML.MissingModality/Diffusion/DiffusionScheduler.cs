@@ -179,10 +179,13 @@ internal sealed class DiffusionScheduler
         var x0 = PredictOriginal(xt, modelOutput, rows, prediction, clampOriginal);
 
         // 2. The posterior mean μ̃_t(x_t, x̂_0) = c0·x̂_0 + ct·x_t (Ho et al. 2020, Eq. 7).
-        var mean = x0.Times(_posteriorOriginal[t]).Plus(xt.Times(_posteriorCurrent[t]));
-
         // 3. x_{t−1} = μ̃_t + σ_t·z with σ_t² = β̃_t (Ho et al. 2020, Algorithm 2, line 4, and Sec. 3.2); z = 0 at the last step.
-        return noise is null || t == 0 ? mean : mean.Plus(noise.Times(Math.Sqrt(_posteriorVariance[t])));
+        var z = noise is null || t == 0 ? null : noise;
+        double sigma = Math.Sqrt(_posteriorVariance[t]);
+        if (FusedCombine.Supports(x0, xt, z))
+            return FusedCombine.Sum(Uniform(_posteriorOriginal[t], xt), x0, Uniform(_posteriorCurrent[t], xt), xt, z is null ? null : Uniform(sigma, xt), z);
+        var mean = x0.Times(_posteriorOriginal[t]).Plus(xt.Times(_posteriorCurrent[t]));
+        return z is null ? mean : mean.Plus(z.Times(sigma));
     }
 
     /// <summary>
@@ -236,6 +239,8 @@ internal sealed class DiffusionScheduler
     private Tensor Combine(Func<long, double> a, Tensor x, Func<long, double> b, Tensor y, long[] t)
     {
         CheckTimesteps(t, x);
+        if (FusedCombine.Supports(x, y))
+            return FusedCombine.Sum(t.Select(a).ToArray(), x, t.Select(b).ToArray(), y);
         var sum = (DiffusionTensors.PerRow(t.Select(a), x) * x).Plus(DiffusionTensors.PerRow(t.Select(b), x) * y);
         return DiffusionTensors.InDtypeOf(sum, x);
     }
@@ -254,6 +259,9 @@ internal sealed class DiffusionScheduler
         if (t < 0 || t >= Steps)
             throw new ArgumentOutOfRangeException(name, t, $"Timesteps must lie in [0, T) = [0, {Steps}).");
     }
+
+    // One coefficient for every row of a batch-first tensor.
+    private static double[] Uniform(double coefficient, Tensor rows) => Enumerable.Repeat(coefficient, (int)rows.shape[0]).ToArray();
 
     // The per-row timesteps of a step that every row takes together.
     private static long[] SameStep(int t, Tensor xt) => xt.dim() < 1
