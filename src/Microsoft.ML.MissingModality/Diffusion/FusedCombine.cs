@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Microsoft.ML.MissingModality.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,10 +47,10 @@ internal static class FusedCombine
         {
             var (row, start, length) = pieces[i];
             int offset = row * rowLength + start;
-            var target = Floats(result).Slice(offset, length);
-            Combine((float)a[row], Floats(x).Slice(offset, length), (float)b[row], Floats(y).Slice(offset, length), target);
+            var target = result.Floats().Slice(offset, length);
+            Combine((float)a[row], x.Floats().Slice(offset, length), (float)b[row], y.Floats().Slice(offset, length), target);
             if (z is not null)
-                AddScaled((float)c![row], Floats(z).Slice(offset, length), target);
+                AddScaled((float)c![row], z.Floats().Slice(offset, length), target);
         }
         if (pieces.Count <= 1)
         {
@@ -64,8 +65,6 @@ internal static class FusedCombine
     }
 
     private static bool Plain(Tensor t) => t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
-
-    private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     // target = a·x + b·y
     private static void Combine(float a, ReadOnlySpan<float> x, float b, ReadOnlySpan<float> y, Span<float> target)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Microsoft.ML.MissingModality.Modeling;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.MissingModality.Diffusion;
@@ -42,7 +43,7 @@ internal static class GaussianNoise
         if (rowCount * seeds.Length > int.MaxValue / sizeof(float))
             throw new ArgumentOutOfRangeException(nameof(rowShape), $"{rowCount * seeds.Length} values are more than one draw can hold.");
         var noise = empty([rowShape[0] * seeds.Length, .. rowShape[1..]], ScalarType.Float32);
-        Fill((int)rowCount, seeds, (start, length) => MemoryMarshal.Cast<byte, float>(noise.bytes).Slice(start, length));
+        Fill((int)rowCount, seeds, (start, length) => noise.Floats().Slice(start, length));
         return noise;
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,10 +52,10 @@ internal static class FusedGrounding
         int c = (int)channels, p = (int)positions;
         ForEachMapRange((int)maps, (start, count) =>
         {
-            var map = Floats(visual);
-            var q = Floats(query);
-            var output = Floats(pooled);
-            var term = Floats(terms);
+            var map = visual.Floats();
+            var q = query.Floats();
+            var output = pooled.Floats();
+            var term = terms.Floats();
             for (int m = start; m < start + count; m++)
             {
                 var outputs = output.Slice(m * 2 * c, 2 * c);
@@ -78,10 +77,10 @@ internal static class FusedGrounding
         int c = (int)channels, p = (int)positions;
         ForEachMapRange((int)maps, (start, count) =>
         {
-            var map = Floats(visual);
-            var term = Floats(terms);
-            var g = Floats(attendedGradient);
-            var target = Floats(queryGradient);
+            var map = visual.Floats();
+            var term = terms.Floats();
+            var g = attendedGradient.Floats();
+            var target = queryGradient.Floats();
             for (int m = start; m < start + count; m++)
             {
                 var mapTerms = term.Slice(m * 2 * p, 2 * p);
@@ -107,8 +106,6 @@ internal static class FusedGrounding
             body(start, end - start);
         });
     }
-
-    private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     // libtorch's autograd node: inputs (query, visual, floor); visual and floor take no gradient.
     private sealed class PoolFunction : autograd.SingleTensorFunction<PoolFunction>

@@ -71,6 +71,6 @@ internal static class BatchTensors
             return;
         using var scope = NewDisposeScope();
         var dense = values.device_type == DeviceType.CPU && values.is_contiguous() ? values : values.cpu().contiguous();
-        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(dense.bytes).CopyTo(destination);
+        dense.Floats().CopyTo(destination);
     }
 }

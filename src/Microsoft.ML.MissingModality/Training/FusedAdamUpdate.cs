@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Microsoft.ML.MissingModality.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -64,7 +65,7 @@ internal static class FusedAdamUpdate
             Floats(slot.FirstMoment, start, length), Floats(slot.SecondMoment, start, length), slot.Coefficients);
 
     private static Span<float> Floats(Tensor tensor, int start, int length) =>
-        MemoryMarshal.Cast<byte, float>(tensor.bytes).Slice(start, length);
+        tensor.Floats().Slice(start, length);
 
     // The update over spans of equal length.
     private static void Update(Span<float> weight, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, Coefficients c)
