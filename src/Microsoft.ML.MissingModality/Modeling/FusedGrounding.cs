@@ -22,7 +22,7 @@ internal static class FusedGrounding
     public static bool Supports(Tensor query, Tensor visual) =>
         !visual.requires_grad && visual.device_type == DeviceType.CPU && query.device_type == DeviceType.CPU
         && visual.dtype == ScalarType.Float32 && query.dtype == ScalarType.Float32 && visual.is_contiguous()
-        && visual.dim() >= 2 && query.dim() == visual.dim() - 1 && query.shape[^1] == visual.shape[^2]
+        && visual.dim() >= 2 && query.shape.SequenceEqual(visual.shape[..^1])
         && visual.numel() > 0 && visual.numel() <= int.MaxValue / sizeof(float);
 
     /// <summary>

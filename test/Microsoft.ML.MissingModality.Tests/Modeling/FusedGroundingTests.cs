@@ -77,6 +77,7 @@ public sealed class FusedGroundingTests
         Assert.IsTrue(FusedGrounding.Supports(query, visual));
         Assert.IsFalse(FusedGrounding.Supports(query, visual.clone().requires_grad_(true)));
         Assert.IsFalse(FusedGrounding.Supports(query, visual.transpose(-1, -2)));
+        Assert.IsFalse(FusedGrounding.Supports(query.narrow(0, 0, 1), visual.expand(2, 2, 4, 3).contiguous()), "a query that would broadcast");
     }
 
     [TestMethod]
