@@ -24,9 +24,9 @@ internal static class FusedCombine
     public static bool Supports(Tensor first, Tensor second, Tensor? third = null)
     {
         bool gradient = is_grad_enabled() && (first.requires_grad || second.requires_grad || third?.requires_grad == true);
-        return !gradient && Plain(first) && Plain(second) && (third is null || Plain(third))
+        return !gradient && first.IsPlainFloats() && second.IsPlainFloats() && (third is null || third.IsPlainFloats())
             && first.shape.SequenceEqual(second.shape) && (third is null || first.shape.SequenceEqual(third.shape))
-            && first.dim() >= 1 && first.numel() <= int.MaxValue / sizeof(float);
+            && first.dim() >= 1;
     }
 
     /// <summary>a[r]·x + b[r]·y (+ c[r]·z) for every row r of the tensors' first dimension.</summary>
@@ -39,32 +39,16 @@ internal static class FusedCombine
             throw new ArgumentException($"Expected {rows} coefficients per term.");
         var result = empty_like(x);
         int rowLength = rows == 0 ? 0 : checked((int)(x.numel() / rows));
-        var pieces = new List<(int Row, int Start, int Length)>();
-        for (int r = 0; r < rows; r++)
-            for (int start = 0; start < rowLength; start += ChunkFloats)
-                pieces.Add((r, start, Math.Min(ChunkFloats, rowLength - start)));
-        void Run(int i)
+        TensorMemory.ForEachChunk(Enumerable.Repeat(rowLength, (int)rows).ToArray(), ChunkFloats, (row, start, length) =>
         {
-            var (row, start, length) = pieces[i];
             int offset = row * rowLength + start;
             var target = result.Floats().Slice(offset, length);
             Combine((float)a[row], x.Floats().Slice(offset, length), (float)b[row], y.Floats().Slice(offset, length), target);
             if (z is not null)
                 AddScaled((float)c![row], z.Floats().Slice(offset, length), target);
-        }
-        if (pieces.Count <= 1)
-        {
-            for (int i = 0; i < pieces.Count; i++)
-                Run(i);
-        }
-        else
-        {
-            Parallel.For(0, pieces.Count, Run);
-        }
+        });
         return result;
     }
-
-    private static bool Plain(Tensor t) => t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
 
     // target = a·x + b·y
     private static void Combine(float a, ReadOnlySpan<float> x, float b, ReadOnlySpan<float> y, Span<float> target)

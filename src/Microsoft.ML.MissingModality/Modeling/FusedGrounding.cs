@@ -20,10 +20,9 @@ internal static class FusedGrounding
     /// can be pooled here.
     /// </summary>
     public static bool Supports(Tensor query, Tensor visual) =>
-        !visual.requires_grad && visual.device_type == DeviceType.CPU && query.device_type == DeviceType.CPU
-        && visual.dtype == ScalarType.Float32 && query.dtype == ScalarType.Float32 && visual.is_contiguous()
-        && visual.dim() >= 2 && query.shape.SequenceEqual(visual.shape[..^1])
-        && visual.numel() > 0 && visual.numel() <= int.MaxValue / sizeof(float);
+        !visual.requires_grad && visual.IsPlainFloats() && query.device_type == DeviceType.CPU
+        && query.dtype == ScalarType.Float32 && visual.dim() >= 2 && query.shape.SequenceEqual(visual.shape[..^1])
+        && visual.numel() > 0;
 
     /// <summary>
     /// <c>[..., 2, C]</c>: the attended vector (index 0) and the map's mean over positions (index 1) of every map, with

@@ -35,30 +35,16 @@ internal static class FusedAdamUpdate
         long count = parameter.numel();
         foreach (var t in (ReadOnlySpan<Tensor>)[parameter, gradient, firstMoment, secondMoment])
         {
-            if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float32 || !t.is_contiguous() || t.numel() != count)
+            if (!t.IsPlainFloats() || t.numel() != count)
                 return false;
         }
-        return count <= int.MaxValue / sizeof(float);
+        return true;
     }
 
     /// <summary>Updates every slot, each cut into chunks spread over the thread pool.</summary>
-    public static void Apply(IReadOnlyList<Slot> slots)
-    {
-        var chunks = new List<(int Slot, int Start, int Length)>();
-        for (int s = 0; s < slots.Count; s++)
-        {
-            int count = (int)slots[s].Parameter.numel();
-            for (int start = 0; start < count; start += ChunkFloats)
-                chunks.Add((s, start, Math.Min(ChunkFloats, count - start)));
-        }
-        if (chunks.Count <= 1)
-        {
-            foreach (var (slot, start, length) in chunks)
-                Update(slots[slot], start, length);
-            return;
-        }
-        Parallel.For(0, chunks.Count, i => Update(slots[chunks[i].Slot], chunks[i].Start, chunks[i].Length));
-    }
+    public static void Apply(IReadOnlyList<Slot> slots) =>
+        TensorMemory.ForEachChunk(slots.Select(s => (int)s.Parameter.numel()).ToArray(), ChunkFloats,
+            (slot, start, length) => Update(slots[slot], start, length));
 
     private static void Update(Slot slot, int start, int length) =>
         Update(Floats(slot.Parameter, start, length), Floats(slot.Gradient, start, length),
