@@ -98,6 +98,7 @@ internal static class DataPathBenchmark
             peakRssGb = Math.Round(memory.PeakRssBytes / 1e9, 2),
             peakManagedGb = Math.Round(memory.PeakManagedBytes / 1e9, 2),
             torchThreads = torch.get_num_threads(),
+            openMpWaitPolicy = Microsoft.ML.MissingModality.Internal.Native.OpenMpWaitPolicy.Outcome.ToString(),
             machine = BenchResults.Machine,
         };
         Console.WriteLine(BenchResults.WriteJson(resultsPath, result));

@@ -8,6 +8,7 @@ using Microsoft.ML.MissingModality.Avr;
 using Microsoft.ML.MissingModality.Components;
 using Microsoft.ML.MissingModality.Data;
 using Microsoft.ML.MissingModality.Diffusion;
+using Microsoft.ML.MissingModality.Internal.Native;
 using Microsoft.ML.MissingModality.Modeling;
 using Microsoft.ML.MissingModality.Recall;
 using Microsoft.ML.MissingModality.Rmm;
@@ -208,6 +209,7 @@ internal static class PeerBenchmark
             // can slow small steps many times over. The child inherits these, so both sides run under the same ones.
             environment = new[] { "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "MKL_NUM_THREADS", "KMP_BLOCKTIME" }
                 .Where(v => Environment.GetEnvironmentVariable(v) is not null).ToDictionary(v => v, v => Environment.GetEnvironmentVariable(v)),
+            openMpWaitPolicy = OpenMpWaitPolicy.Outcome.ToString(), // SetPassive: the library set passive waiting itself
             library = new
             {
                 torchSharp = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -392,6 +394,10 @@ internal static class PeerBenchmark
         // (apt-get install libopenblas0-openmp) matches libtorch's MKL when put first on the library path.
         if (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is null && Directory.Exists(OpenMpOpenBlas))
             start.Environment["LD_LIBRARY_PATH"] = OpenMpOpenBlas;
+        // The library set libgomp's passive waiting in the native environment, which a child does not inherit from
+        // .NET's copy: pass it on, so that both sides wait alike.
+        if (OpenMpWaitPolicy.Outcome == OpenMpWaitPolicyAction.SetPassive)
+            start.Environment[OpenMpWaitPolicy.Variable] = OpenMpWaitPolicy.Passive;
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");

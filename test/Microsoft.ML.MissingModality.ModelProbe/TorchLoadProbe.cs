@@ -16,6 +16,7 @@ internal static class TorchLoadProbe
         Console.WriteLine($"action: {outcome.Action}");
         Console.WriteLine($"source: {outcome.Source}");
         Console.WriteLine($"detail: {outcome.Detail}");
+        Console.WriteLine($"wait policy: {OpenMpWaitPolicy.Outcome}");
         using var sum = torch.ones(3).sum();
         Console.WriteLine($"sum: {sum.item<float>()}");
         string? mapped = File.ReadLines("/proc/self/maps")

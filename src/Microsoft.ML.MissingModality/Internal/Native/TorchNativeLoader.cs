@@ -36,6 +36,7 @@ internal static class TorchNativeLoader
         Justification = "Torch must be loadable before any library type makes its first torch call; that is exactly what a module initializer guarantees.")]
     internal static void Initialize()
     {
+        OpenMpWaitPolicy.Apply(); // first: loading the patched copy below loads libgomp, which reads its policy then
         try
         {
             Outcome = EnsureLoadable();
