@@ -6,7 +6,7 @@ namespace Microsoft.ML.MissingModality.Internal.Native;
 /// Asks libtorch's OpenMP threads (GNU libgomp on Linux) to sleep as soon as they wait, instead of spinning for a
 /// while first, unless the user's environment names a policy. The library reads the next batch on a thread of its own
 /// while libtorch computes; with spinning waiters that thread has to take a core from a spinning OpenMP thread, and
-/// on a 2-core machine it hid almost nothing. With passive waiting the prefetched data path ran at 88.8-90.0 % of the
+/// on a 2-core machine it hid almost nothing. With passive waiting the prefetched data path ran at 88.8-91.6 % of the
 /// network's rate against 85.9-86.8 % (docs/benchmarks.md, the data path, stop 34), and the networks' own steps were no
 /// slower, batch 1 to 64. libgomp reads <c>OMP_WAIT_POLICY</c> once, when it loads, so this runs from the library's
 /// module initializer (<see cref="TorchNativeLoader"/>), before anything loads libtorch; a host that loaded it
