@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.MissingModality.Internal.Native;
 
 namespace Microsoft.ML.MissingModality.Tests.Native;
@@ -35,21 +34,7 @@ public sealed class OpenMpWaitPolicyTests
         StringAssert.Contains(stderr, "OMP_WAIT_POLICY = 'ACTIVE'");
     }
 
-    private static (string Stdout, string Stderr) RunProbe(string? policy)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.MissingModality.ModelProbe.dll"));
-        start.ArgumentList.Add("torch-load");
-        start.Environment["OMP_DISPLAY_ENV"] = "verbose";
-        if (policy is null)
-            start.Environment.Remove(OpenMpWaitPolicy.Variable);
-        else
-            start.Environment[OpenMpWaitPolicy.Variable] = policy;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the probe did not finish in 2 minutes");
-        Assert.AreEqual(0, process.ExitCode, $"{stdout}\n{stderr.Result}");
-        return (stdout, stderr.Result);
-    }
+    private static (string Stdout, string Stderr) RunProbe(string? policy) => Support.ProbeProcess.Capture(
+        new Dictionary<string, string?> { ["OMP_DISPLAY_ENV"] = "verbose", [OpenMpWaitPolicy.Variable] = policy },
+        AppContext.BaseDirectory, "torch-load");
 }

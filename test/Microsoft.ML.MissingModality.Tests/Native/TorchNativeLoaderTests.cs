@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.ML.MissingModality.Internal.Native;
@@ -97,17 +96,13 @@ public sealed class TorchNativeLoaderTests : Support.TempDirectoryTest
 
     static Dictionary<string, string> RunProbe(string app, string packages, string cache)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(app, "Microsoft.ML.MissingModality.ModelProbe.dll"));
-        start.ArgumentList.Add("torch-load");
-        start.Environment["NUGET_PACKAGES"] = packages;
-        start.Environment[TorchNativeLoader.CacheVariable] = cache;
-        start.Environment.Remove(TorchNativeLoader.EnableVariable);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(120_000), "the probe did not finish in 2 minutes");
-        Assert.AreEqual(0, process.ExitCode, $"{stdout}\n{stderr.Result}");
+        var environment = new Dictionary<string, string?>
+        {
+            ["NUGET_PACKAGES"] = packages,
+            [TorchNativeLoader.CacheVariable] = cache,
+            [TorchNativeLoader.EnableVariable] = null,
+        };
+        var (stdout, _) = Support.ProbeProcess.Capture(environment, app, "torch-load");
         return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(": ", 2))
             .Where(parts => parts.Length == 2)
