@@ -52,7 +52,8 @@ public sealed class AvqaTrainer : TorchEstimatorBase<AvqaTransformer>
         long budget = binding.HasRecalled ? RowChunks.RecalledAnswererBatchBudgetBytes : RowChunks.AnswererBatchBudgetBytes;
         int chunkRows = RowChunks.Balanced(_options.BatchSize, binding.BatchRowFloats, budget);
         var train = new DataViewBatchSource(input, binding, _options.LabelColumnName, _options.BatchSize, _options.Shuffle ? seed : null,
-            skipUnknownAnswers: true, _options.VideoIdColumnName, chunkRows: chunkRows) { PrefetchBatches = _options.PrefetchBatches };
+            skipUnknownAnswers: true, _options.VideoIdColumnName, chunkRows: chunkRows)
+            { PrefetchBatches = _options.PrefetchBatches, ReferenceVisualRows = binding.AnswererReferencesVisualRows(device) };
         var validation = _options.ValidationSet is null ? null
             : new DataViewBatchSource(_options.ValidationSet, binding, _options.LabelColumnName, chunkRows, shuffleSeed: null, skipUnknownAnswers: false)
                 { PrefetchBatches = _options.PrefetchBatches, BatchPool = train.BatchPool };

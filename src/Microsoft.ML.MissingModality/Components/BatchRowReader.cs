@@ -74,7 +74,10 @@ internal sealed class BatchRowReader
         batch.AudioMissing[slot] = audioMissing;
         batch.VisualMissing[slot] = visualMissing;
         ReadFeatures(_audio, batch.Audio.AsSpan(slot * batch.AudioLength, batch.AudioLength), _binding.AudioColumn, audioMissing);
-        ReadFeatures(_visual, batch.Visual.AsSpan(slot * batch.VisualLength, batch.VisualLength), _binding.VisualColumn, visualMissing);
+        if (batch.ReferencesVisualRows)
+            PlaceVisualRow(batch, slot, visualMissing);
+        else
+            ReadFeatures(_visual, batch.Visual.AsSpan(slot * batch.VisualLength, batch.VisualLength), _binding.VisualColumn, visualMissing);
         if (_recalledAudio is not null && batch.RecalledAudio is not null && batch.RecalledVisual is not null)
         {
             // Audio is recalled from the picture and the picture from the audio: without the source there is nothing recalled.
@@ -128,6 +131,18 @@ internal sealed class BatchRowReader
         foreach (char c in _videoIdText.Span)
             hash = (hash ^ c) * 1099511628211UL;
         return (long)(hash >> 1);
+    }
+
+    // The visual row of a batch that references rows: in place where the dataset reader decoded it (under a lease),
+    // else copied into the batch's own array as usual.
+    private void PlaceVisualRow(TrainingBatch batch, int slot, bool missing)
+    {
+        if (missing)
+            batch.ZeroVisualRow(slot);
+        else if (_visual.Target is Data.IFeatureRowSource reader && reader.Length == batch.VisualLength && reader.TryLeaseCurrent(out var row, out var owner))
+            batch.ReferenceVisualRow(slot, row, owner);
+        else
+            ReadFeatures(_visual, batch.OwnVisualRow(slot), _binding.VisualColumn, missing: false);
     }
 
     private void ReadFeatures(ValueGetter<VBuffer<float>> getter, Span<float> destination, string column, bool missing)

@@ -74,7 +74,15 @@ internal sealed class DataViewBatchSource : IBatchSource
     /// </summary>
     public TrainingBatchPool BatchPool { get => _pool ??= NewBatchPool(); init => _pool = value; }
 
-    private TrainingBatchPool NewBatchPool() => new(() => _binding.NewBatch(_chunkRows));
+    /// <summary>
+    /// Batches reference the real visual rows where the dataset reader decoded them instead of copying them (see
+    /// <see cref="TrainingBatch.VisualRows"/>): for a consumer that grounds maps from the rows, the one copy of every
+    /// map per pass is gone. A consumer that reads <see cref="TrainingBatch.Visual"/> still gets the copy, on its own
+    /// thread. Applies to the batches of a pool this source makes.
+    /// </summary>
+    public bool ReferenceVisualRows { get; init; }
+
+    private TrainingBatchPool NewBatchPool() => new(() => _binding.NewBatch(_chunkRows, ReferenceVisualRows));
 
     /// <summary>Rows skipped in the last pass: an answer not in the label dictionary, or (complete rows only) a missing modality.</summary>
     public long SkippedRows { get; private set; }
@@ -109,7 +117,11 @@ internal sealed class DataViewBatchSource : IBatchSource
         int slot = 0, rowsInStep = 0;
         while (cursor.MoveNext())
         {
-            batch ??= rent();
+            if (batch is null)
+            {
+                batch = rent();
+                batch.ReleaseRows(); // the rows its last use referenced
+            }
             bool known = reader.Fill(batch, slot);
             if ((!known && _skipUnknownAnswers) || (_completeRowsOnly && (batch.AudioMissing[slot] || batch.VisualMissing[slot])))
             {

@@ -48,9 +48,19 @@ internal sealed record FeatureBinding(
     /// <summary>Feature values a batch holds per row: the real pair, the recalled pair if read, the two enhanced pairs if bound.</summary>
     public long BatchRowFloats => ((long)AudioLength + VisualLength) * (1 + (ReadsRecalled ? 1 : 0) + (HasEnhanced ? 2 : 0));
 
-    /// <summary>A batch of <paramref name="capacity"/> rows with room for every role this binding reads.</summary>
-    public Training.TrainingBatch NewBatch(int capacity) =>
-        new(capacity, AudioLength, VisualLength, QuestionLength, QuestionIsTokens, ReadsRecalled, HasEnhanced);
+    /// <summary>
+    /// Whether the answerer's batches should reference the real visual rows in place (see
+    /// <see cref="DataViewBatchSource.ReferenceVisualRows"/>): on the CPU, where the fused grounding reads them, and
+    /// without substitute pairs (Eq. 8 reads the real maps as one tensor beside them).
+    /// </summary>
+    public bool AnswererReferencesVisualRows(TorchSharp.torch.Device device) => device.type == TorchSharp.DeviceType.CPU && !HasRecalled && !HasEnhanced;
+
+    /// <summary>
+    /// A batch of <paramref name="capacity"/> rows with room for every role this binding reads (the real visual rows
+    /// referenced in place where the reader allows, when <paramref name="referenceVisualRows"/>).
+    /// </summary>
+    public Training.TrainingBatch NewBatch(int capacity, bool referenceVisualRows = false) =>
+        new(capacity, AudioLength, VisualLength, QuestionLength, QuestionIsTokens, ReadsRecalled, HasEnhanced, referenceVisualRows);
 
     /// <summary>
     /// Reads the roles off a schema. Recalled columns are bound when both are present; enhanced pairs when the names

@@ -1,7 +1,8 @@
 namespace Microsoft.ML.MissingModality.Data;
 
 /// <summary>
-/// A least-recently-used cache of decoded video row groups, bounded in bytes (always at least the group in use).
+/// A least-recently-used cache of decoded video row groups, bounded in bytes (always at least the group in use, and
+/// the groups that batches lease).
 /// Evicted groups' buffers are recycled for the next load, so a long pass allocates nothing once warm; with a
 /// <see cref="VideoGroupPool"/>, the groups of earlier cursors are reused first and this cursor's are handed back by
 /// <see cref="ReturnAll"/>.
@@ -36,14 +37,20 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
             return node.Value;
         }
         // Make room for a group about as large as the last one; the least recently used group's buffers are refilled.
+        // A leased group stays (a batch still reads its rows in place), so the budget may be exceeded by what the
+        // batches in flight hold; only this thread leases, so a group seen unleased here stays so.
         DecodedVideoGroup? recycled = null;
         long incoming = _lru.First?.Value.Bytes ?? 0;
-        while (_lru.Count > 0 && Bytes + incoming > maxBytes)
+        for (var candidate = _lru.Last; candidate is not null && Bytes + incoming > maxBytes;)
         {
-            var last = _lru.Last!.Value;
-            _lru.RemoveLast();
-            _byGroup.Remove(last.Group);
-            recycled ??= last;
+            var previous = candidate.Previous;
+            if (!candidate.Value.IsLeased)
+            {
+                _lru.Remove(candidate);
+                _byGroup.Remove(candidate.Value.Group);
+                recycled ??= candidate.Value;
+            }
+            candidate = previous;
         }
         var target = pool?.TakeDecoded(reader.File.Identity, group, audio, visual);
         if (target is null)

@@ -34,7 +34,7 @@ internal sealed class VideoGroupPool
     }
 
     /// <summary>
-    /// A pooled group's buffers to decode a group of about <paramref name="wantBytes"/> into: the smallest that holds
+    /// A pooled group's buffers to decode a group of about <paramref name="wantBytes"/> into (never a leased one): the smallest that holds
     /// it and is at most <paramref name="maxBytes"/> (a caller passes at most twice what it wants, so a buffer of
     /// another shape is left for a reader of that shape, and never more than its budget has room for), or null.
     /// </summary>
@@ -46,7 +46,7 @@ internal sealed class VideoGroupPool
             for (int i = 0; i < _groups.Count; i++)
             {
                 long bytes = _groups[i].Bytes;
-                if (bytes >= wantBytes && bytes <= maxBytes && (best < 0 || bytes < _groups[best].Bytes))
+                if (!_groups[i].IsLeased && bytes >= wantBytes && bytes <= maxBytes && (best < 0 || bytes < _groups[best].Bytes))
                     best = i;
             }
             return best < 0 ? null : TakeAt(best);

@@ -89,6 +89,8 @@ internal sealed class VideoTableReader : IDisposable
     /// <summary>Decodes row group <paramref name="group"/> into <paramref name="target"/> (reusing its buffers).</summary>
     public void Load(int group, bool audio, bool visual, DecodedVideoGroup target)
     {
+        if (target.IsLeased)
+            throw new InvalidOperationException("A decoded video group cannot be refilled while a batch still reads its rows.");
         target.Group = -1;
         target.Source = _file.Identity;
         target.Rows = _file.GroupRows(group);

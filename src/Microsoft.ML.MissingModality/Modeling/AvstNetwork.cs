@@ -10,8 +10,8 @@ namespace Microsoft.ML.MissingModality.Modeling;
 /// <see cref="AvstConfig"/>.
 /// <para>
 /// Besides <see cref="forward"/>, the stages are exposed because the missing-modality method re-runs the back half
-/// with recalled or enhanced features: <see cref="EncodeQuestion"/> and <see cref="EncodeAudio"/> give q and the audio
-/// feature f^a <c>[B, T, hidden]</c>; <see cref="Answer"/> takes f^a, a visual map f^v <c>[B, T, C, P]</c> and q.
+/// with recalled or enhanced features: <see cref="EncodeQuestion(AvstBatch)"/> and <see cref="EncodeAudio"/> give q and the audio
+/// feature f^a <c>[B, T, hidden]</c>; <see cref="Answer(Tensor, Tensor, Tensor)"/> takes f^a, a visual map f^v <c>[B, T, C, P]</c> and q.
 /// </para>
 /// <para>
 /// Determinism: pass a <see cref="Generator"/> to initialise every parameter from it (see
@@ -52,7 +52,7 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
 
     public AvstConfig Config { get; }
 
-    /// <summary>Answers a batch: encodes question and audio, then <see cref="Answer"/>.</summary>
+    /// <summary>Answers a batch: encodes question and audio, then <see cref="Answer(Tensor, Tensor, Tensor)"/>.</summary>
     public override AvstOutput forward(AvstBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -67,15 +67,22 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (Config.QuestionInput == QuestionInputKind.Tokens)
+            return EncodeQuestion(batch.QuestionTokens ?? throw new ArgumentException("This network reads question tokens; the batch has none.", nameof(batch)));
+        return EncodeQuestion(batch.QuestionVector ?? throw new ArgumentException("This network reads question vectors; the batch has none.", nameof(batch)));
+    }
+
+    /// <summary>q <c>[B, hidden]</c> from int64 tokens <c>[B, L]</c> or float vectors <c>[B, qdim]</c>, whichever the config names.</summary>
+    public Tensor EncodeQuestion(Tensor tokensOrVector)
+    {
+        ArgumentNullException.ThrowIfNull(tokensOrVector);
+        if (Config.QuestionInput == QuestionInputKind.Tokens)
         {
-            var tokens = batch.QuestionTokens ?? throw new ArgumentException("This network reads question tokens; the batch has none.", nameof(batch));
-            CheckTokens(tokens);
-            return question.forward(tokens);
+            CheckTokens(tokensOrVector);
+            return question.forward(tokensOrVector);
         }
-        var vector = batch.QuestionVector ?? throw new ArgumentException("This network reads question vectors; the batch has none.", nameof(batch));
-        if (vector.dim() != 2 || vector.shape[1] != Config.QuestionVectorSize || !vector.is_floating_point())
-            throw new ArgumentException($"Question vectors must be float [B, {Config.QuestionVectorSize}]; got {vector.dtype} [{Shape(vector)}].", nameof(batch));
-        return question.forward(vector);
+        if (tokensOrVector.dim() != 2 || tokensOrVector.shape[1] != Config.QuestionVectorSize || !tokensOrVector.is_floating_point())
+            throw new ArgumentException($"Question vectors must be float [B, {Config.QuestionVectorSize}]; got {tokensOrVector.dtype} [{Shape(tokensOrVector)}].", nameof(tokensOrVector));
+        return question.forward(tokensOrVector);
     }
 
     /// <summary>The audio feature f^a <c>[B, T, hidden]</c> from raw audio <c>[B, T, AudioDim]</c>.</summary>
@@ -94,19 +101,32 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
     /// </summary>
     public AvstOutput Answer(Tensor encodedAudio, Tensor visual, Tensor questionFeature)
     {
-        CheckAnswerInputs(encodedAudio, visual, questionFeature);
+        CheckAnswerInputs(encodedAudio, visual?.shape, questionFeature);
+        return Answer(encodedAudio, questionFeature, () => spatial.forward(encodedAudio, visual!));
+    }
+
+    /// <summary><see cref="Answer(Tensor, Tensor, Tensor)"/> with the maps read where their rows are (<see cref="VisualMapRows"/>).</summary>
+    public AvstOutput Answer(Tensor encodedAudio, VisualMapRows visual, Tensor questionFeature)
+    {
+        ArgumentNullException.ThrowIfNull(visual);
+        CheckAnswerInputs(encodedAudio, visual.Shape, questionFeature);
+        return Answer(encodedAudio, questionFeature, () => spatial.Ground(encodedAudio, visual));
+    }
+
+    private AvstOutput Answer(Tensor encodedAudio, Tensor questionFeature, Func<Tensor> ground)
+    {
         using var scope = NewDisposeScope();
-        var groundedVisual = spatial.forward(encodedAudio, visual);                          // [B, T, hidden]
+        var groundedVisual = ground();                                                       // [B, T, hidden]
         var logits = AttendAndClassify(encodedAudio, groundedVisual, questionFeature);
         // encodedAudio belongs to the caller: hand back an alias so disposing the output never frees the caller's tensor.
         return new AvstOutput(logits, encodedAudio.alias(), groundedVisual).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// <see cref="Answer"/> for several (audio, visual) pairs of the same questions, as Eq. 8 answers the real pair and
+    /// <see cref="Answer(Tensor, Tensor, Tensor)"/> for several (audio, visual) pairs of the same questions, as Eq. 8 answers the real pair and
     /// its substitutes: each pair's map is grounded on its own (the maps are never copied), then the two temporal
     /// groundings and the fusion run once over the rows of all pairs — a third of their operations for three pairs,
-    /// which is most of a step at small shapes. In eval mode the outputs equal separate <see cref="Answer"/> calls (a
+    /// which is most of a step at small shapes. In eval mode the outputs equal separate <see cref="Answer(Tensor, Tensor, Tensor)"/> calls (a
     /// test); in training, dropout draws the masks of all rows in one call.
     /// </summary>
     public AvstOutput[] AnswerMany(IReadOnlyList<(Tensor EncodedAudio, Tensor Visual)> pairs, Tensor questionFeature)
@@ -115,7 +135,7 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
         if (pairs.Count == 0)
             throw new ArgumentException("At least one pair is needed.", nameof(pairs));
         foreach (var (encodedAudio, visual) in pairs)
-            CheckAnswerInputs(encodedAudio, visual, questionFeature);
+            CheckAnswerInputs(encodedAudio, visual?.shape, questionFeature);
         using var scope = NewDisposeScope();
         var grounded = pairs.Select(p => spatial.forward(p.EncodedAudio, p.Visual)).ToArray();   // each [B, T, hidden]
         var logits = AttendAndClassify(cat(pairs.Select(p => p.EncodedAudio).ToArray(), 0), cat(grounded, 0),
@@ -135,7 +155,7 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
             questionFeature);
     }
 
-    private void CheckAnswerInputs(Tensor encodedAudio, Tensor visual, Tensor questionFeature)
+    private void CheckAnswerInputs(Tensor encodedAudio, long[]? visual, Tensor questionFeature)
     {
         ArgumentNullException.ThrowIfNull(encodedAudio);
         ArgumentNullException.ThrowIfNull(visual);
@@ -143,9 +163,8 @@ internal sealed class AvstNetwork : nn.Module<AvstBatch, AvstOutput>
         long batch = encodedAudio.shape[0];
         if (encodedAudio.dim() != 3 || encodedAudio.shape[1] != Config.Segments || encodedAudio.shape[2] != Config.HiddenSize)
             throw new ArgumentException($"Encoded audio must be [B, {Config.Segments}, {Config.HiddenSize}]; got [{Shape(encodedAudio)}].", nameof(encodedAudio));
-        if (visual.dim() != 4 || visual.shape[0] != batch || visual.shape[1] != Config.Segments
-            || visual.shape[2] != Config.VisualChannels || visual.shape[3] != Config.VisualPositions)
-            throw new ArgumentException($"Visual features must be [{batch}, {Config.Segments}, {Config.VisualChannels}, {Config.VisualPositions}] (B, T, C, P=H·W); got [{Shape(visual)}].", nameof(visual));
+        if (!visual.SequenceEqual([batch, Config.Segments, Config.VisualChannels, Config.VisualPositions]))
+            throw new ArgumentException($"Visual features must be [{batch}, {Config.Segments}, {Config.VisualChannels}, {Config.VisualPositions}] (B, T, C, P=H·W); got [{string.Join(",", visual)}].", nameof(visual));
         if (questionFeature.dim() != 2 || questionFeature.shape[0] != batch || questionFeature.shape[1] != Config.HiddenSize)
             throw new ArgumentException($"The question feature must be [{batch}, {Config.HiddenSize}]; got [{Shape(questionFeature)}].", nameof(questionFeature));
     }

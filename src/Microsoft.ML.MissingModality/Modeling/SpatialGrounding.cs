@@ -38,13 +38,23 @@ internal sealed class SpatialGrounding : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>Grounds <paramref name="visual"/> <c>[B, T, C, P]</c> with <paramref name="audio"/> <c>[B, T, hidden]</c>.</summary>
-    public override Tensor forward(Tensor audio, Tensor visual)
+    public override Tensor forward(Tensor audio, Tensor visual) =>
+        Ground(audio, query => FusedGrounding.Supports(query, visual)
+            ? Split(FusedGrounding.Pool(query, visual, NormFloor))
+            : PoolWithLibtorch(query, visual));
+
+    /// <summary><see cref="forward"/> over maps read where their rows are (copied into a tensor only off the fused path).</summary>
+    public Tensor Ground(Tensor audio, VisualMapRows visual) =>
+        Ground(audio, query => FusedGrounding.Supports(query, visual)
+            ? Split(FusedGrounding.Pool(query, visual, NormFloor))
+            : PoolWithLibtorch(query, visual.ToTensor().to(query.device)));
+
+    // The query from the audio, the pooling given, then the output: [B, T, hidden].
+    private Tensor Ground(Tensor audio, Func<Tensor, (Tensor Attended, Tensor Global)> pool)
     {
         using var scope = NewDisposeScope();
         var query = nn.functional.normalize(queryProjection.forward(audio), p: 2, dim: -1);       // [B, T, C]
-        var (attended, global) = FusedGrounding.Supports(query, visual)
-            ? Split(FusedGrounding.Pool(query, visual, NormFloor))
-            : PoolWithLibtorch(query, visual);
+        var (attended, global) = pool(query);
         var both = cat([outputProjection.forward(global), outputProjection.forward(attended)], -1);
         return combine.forward(both.tanh()).MoveToOuterDisposeScope();
     }

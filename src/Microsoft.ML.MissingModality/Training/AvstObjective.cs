@@ -42,18 +42,16 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
     /// </summary>
     public BatchResult TrainStep(TrainingBatch batch, Device device, SubstitutePairs? pairs)
     {
-        var inputs = BatchTensors.Inputs(batch, _network.Config, device);
         var labels = BatchTensors.Labels(batch, device);
-        var q = _network.EncodeQuestion(inputs);
-        var audio = _network.EncodeAudio(inputs.Audio);
+        var (q, audio) = Encode(batch, device);
         if (pairs is not { } substitutes)
         {
-            var answered = _network.Answer(audio, inputs.Visual, q);
+            var answered = AnswerRealPair(batch, device, audio, q);
             var negatives = AvstNetwork.DrawNegatives(new ArraySegment<long>(batch.VideoKeys, 0, batch.Count), _negatives).to(device);
             return new BatchResult(_network.Loss(answered, labels, negatives), CountCorrect(answered, labels), batch.Count);
         }
 
-        var (real, recalledAudio, recalledVisual) = AnswerEq8Pairs(substitutes, inputs, audio, q);
+        var (real, recalledAudio, recalledVisual) = AnswerEq8Pairs(substitutes, BatchTensors.Visual(batch, _network.Config, device), audio, q);
         long correct = CountCorrect(real, labels);
         var loss = MaskedCrossEntropy(real, labels, BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device))
             .Plus(MaskedCrossEntropy(recalledAudio, labels, BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device))
@@ -73,17 +71,15 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
     /// <summary><see cref="Evaluate(TrainingBatch, Device)"/> with the substitute pairs given as tensors.</summary>
     public (double MetricSum, int Rows) Evaluate(TrainingBatch batch, Device device, SubstitutePairs? pairs)
     {
-        var inputs = BatchTensors.Inputs(batch, _network.Config, device);
         var labels = BatchTensors.Labels(batch, device);
-        var q = _network.EncodeQuestion(inputs);
-        var audio = _network.EncodeAudio(inputs.Audio);
+        var (q, audio) = Encode(batch, device);
         if (pairs is not { } substitutes)
-            return (Correct(_network.Answer(audio, inputs.Visual, q), labels).sum().item<float>(), batch.Count);
+            return (Correct(AnswerRealPair(batch, device, audio, q), labels).sum().item<float>(), batch.Count);
 
         var complete = BatchTensors.Mask(batch, i => !batch.AudioMissing[i] && !batch.VisualMissing[i], device);
         var hasVisual = BatchTensors.Mask(batch, i => !batch.VisualMissing[i], device);
         var hasAudio = BatchTensors.Mask(batch, i => !batch.AudioMissing[i], device);
-        var (real, recalledAudio, recalledVisual) = AnswerEq8Pairs(substitutes, inputs, audio, q);
+        var (real, recalledAudio, recalledVisual) = AnswerEq8Pairs(substitutes, BatchTensors.Visual(batch, _network.Config, device), audio, q);
         var correct = (Correct(real, labels) * complete)
             .Plus(Correct(recalledAudio, labels) * hasVisual)
             .Plus(Correct(recalledVisual, labels) * hasAudio);
@@ -105,15 +101,25 @@ internal sealed class AvstObjective : ITrainingObjective, IDisposable
         return new SubstitutePairs((Audio(audioMissing.Audio), Visual(audioMissing.Visual)), (Audio(visualMissing.Audio), Visual(visualMissing.Visual)));
     }
 
+    // The question's and the real audio's encodings.
+    private (Tensor Question, Tensor Audio) Encode(TrainingBatch batch, Device device) =>
+        (_network.EncodeQuestion(BatchTensors.Question(batch, device)), _network.EncodeAudio(BatchTensors.Audio(batch, _network.Config, device)));
+
+    // The real pair's answers, the maps read where their rows are when the batch references them.
+    private AvstOutput AnswerRealPair(TrainingBatch batch, Device device, Tensor audio, Tensor q) =>
+        BatchTensors.VisualRows(batch, _network.Config, device) is { } rows
+            ? _network.Answer(audio, rows, q)
+            : _network.Answer(audio, BatchTensors.Visual(batch, _network.Config, device), q);
+
     // Eq. 8's three answers in one pass of the network's back half: the real pair, the pair standing in for a missing
     // audio, the pair standing in for a missing picture. A substitute part that is the real modality (null) reuses the
     // real pass's tensors (and audio encoding).
     private (AvstOutput Real, AvstOutput AudioMissing, AvstOutput VisualMissing) AnswerEq8Pairs(SubstitutePairs substitutes,
-        AvstBatch real, Tensor realAudio, Tensor q)
+        Tensor realVisual, Tensor realAudio, Tensor q)
     {
         (Tensor, Tensor) Pair((Tensor? Audio, Tensor? Visual) pair) =>
-            (pair.Audio is null ? realAudio : _network.EncodeAudio(pair.Audio), pair.Visual ?? real.Visual);
-        var outputs = _network.AnswerMany([(realAudio, real.Visual), Pair(substitutes.AudioMissing), Pair(substitutes.VisualMissing)], q);
+            (pair.Audio is null ? realAudio : _network.EncodeAudio(pair.Audio), pair.Visual ?? realVisual);
+        var outputs = _network.AnswerMany([(realAudio, realVisual), Pair(substitutes.AudioMissing), Pair(substitutes.VisualMissing)], q);
         return (outputs[0], outputs[1], outputs[2]);
     }
 

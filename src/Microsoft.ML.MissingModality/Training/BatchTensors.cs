@@ -11,6 +11,23 @@ internal static class BatchTensors
         AvstBatch.FromFlat(Rows(batch.Audio, batch.Count, batch.AudioLength, device),
             Rows(batch.Visual, batch.Count, batch.VisualLength, device), Question(batch, device), config);
 
+    /// <summary>The raw audio <c>[B, T, A]</c>.</summary>
+    public static Tensor Audio(TrainingBatch batch, AvstConfig config, Device device) =>
+        AvstBatch.ReshapeAudio(Rows(batch.Audio, batch.Count, batch.AudioLength, device), config);
+
+    /// <summary>The real visual maps <c>[B, T, C, P]</c> as one tensor (copying rows referenced in place into the batch first).</summary>
+    public static Tensor Visual(TrainingBatch batch, AvstConfig config, Device device) =>
+        AvstBatch.ReshapeVisual(Rows(batch.Visual, batch.Count, batch.VisualLength, device), config);
+
+    /// <summary>
+    /// The real visual maps read where their rows are, when the batch references them and the network runs on the CPU
+    /// (where the fused grounding reads them); else null, and <see cref="Visual"/> is the way.
+    /// </summary>
+    public static VisualMapRows? VisualRows(TrainingBatch batch, AvstConfig config, Device device) =>
+        batch.VisualRows is { Count: > 0 } rows && device.type == DeviceType.CPU
+            ? new VisualMapRows(rows, config.Segments, config.VisualChannels, config.VisualPositions)
+            : null;
+
     /// <summary>The real pair as audio <c>[B, T, A]</c> and visual maps <c>[B, T, C, P]</c>.</summary>
     public static (Tensor Audio, Tensor Visual) Pair(TrainingBatch batch, RecallShape shape, Device device) =>
         (Rows(batch.Audio, batch.Count, batch.AudioLength, device).view(batch.Count, shape.Segments, shape.AudioDim),

@@ -1,3 +1,5 @@
+using Microsoft.ML.MissingModality.Data;
+
 namespace Microsoft.ML.MissingModality.Training;
 
 /// <summary>
@@ -9,14 +11,42 @@ namespace Microsoft.ML.MissingModality.Training;
 /// </summary>
 internal sealed class TrainingBatch
 {
-    public TrainingBatch(int capacity, int audioLength, int visualLength, int questionLength, bool questionIsTokens, bool hasRecalled = false, bool hasEnhanced = false)
+    private float[]? _visual;
+    private readonly ReadOnlyMemory<float>[]? _visualRows;
+    private readonly bool[]? _ownVisualRow;
+    private readonly List<DecodedVideoGroup> _leases = [];
+    private float[]? _zeroVisualRow;
+    private bool _visualRowsElsewhere;
+
+    /// <param name="capacity">Rows the batch holds.</param>
+    /// <param name="audioLength">Values of one row's audio.</param>
+    /// <param name="visualLength">Values of one row's visual features.</param>
+    /// <param name="questionLength">Tokens per question, or the question vector's size.</param>
+    /// <param name="questionIsTokens">Whether questions are tokens (else vectors).</param>
+    /// <param name="hasRecalled">Room for a recalled pair.</param>
+    /// <param name="hasEnhanced">Room for the enhanced pairs.</param>
+    /// <param name="referenceVisualRows">
+    /// Let the filler reference visual rows where the dataset reader decoded them (<see cref="ReferenceVisualRow"/>)
+    /// instead of copying them: a consumer that reads <see cref="VisualRows"/> moves each map once less through memory
+    /// (4 MB a row at MUSIC-AVQA's shapes), and <see cref="Visual"/> is then allocated only when something reads it.
+    /// </param>
+    public TrainingBatch(int capacity, int audioLength, int visualLength, int questionLength, bool questionIsTokens, bool hasRecalled = false, bool hasEnhanced = false,
+        bool referenceVisualRows = false)
     {
         Capacity = capacity;
         AudioLength = audioLength;
         VisualLength = visualLength;
         QuestionLength = questionLength;
         Audio = new float[capacity * audioLength];
-        Visual = new float[capacity * visualLength];
+        if (referenceVisualRows)
+        {
+            _visualRows = new ReadOnlyMemory<float>[capacity];
+            _ownVisualRow = new bool[capacity];
+        }
+        else
+        {
+            _visual = new float[capacity * visualLength];
+        }
         RecalledAudio = hasRecalled ? new float[capacity * audioLength] : null;
         RecalledVisual = hasRecalled ? new float[capacity * visualLength] : null;
         if (hasEnhanced)
@@ -32,7 +62,7 @@ internal sealed class TrainingBatch
         QuestionVector = questionIsTokens ? null : new float[capacity * questionLength];
         Labels = new long[capacity];
         VideoKeys = new long[capacity];
-        FeatureBytes = sizeof(float) * ((long)Audio.Length + Visual.Length + (RecalledAudio?.Length ?? 0) + (RecalledVisual?.Length ?? 0)
+        FeatureBytes = sizeof(float) * ((long)Audio.Length + (long)capacity * visualLength + (RecalledAudio?.Length ?? 0) + (RecalledVisual?.Length ?? 0)
             + (EnhancedRecalledAudio?.Length ?? 0) + (EnhancedVisualWithRecalledAudio?.Length ?? 0)
             + (EnhancedAudioWithRecalledVisual?.Length ?? 0) + (EnhancedRecalledVisual?.Length ?? 0));
     }
@@ -62,8 +92,99 @@ internal sealed class TrainingBatch
     /// <summary>The real audio; zeros where <see cref="AudioMissing"/>.</summary>
     public float[] Audio { get; }
 
-    /// <summary>The real visual features; zeros where <see cref="VisualMissing"/>.</summary>
-    public float[] Visual { get; }
+    /// <summary>
+    /// The real visual features; zeros where <see cref="VisualMissing"/>. Where rows were referenced in place, reading
+    /// this copies them in first, on the thread that reads it.
+    /// </summary>
+    public float[] Visual
+    {
+        get
+        {
+            CopyReferencedVisualRows();
+            return OwnVisual;
+        }
+    }
+
+    private float[] OwnVisual => _visual ??= new float[Capacity * VisualLength];
+
+    /// <summary>Whether the filler may reference visual rows in place (see the constructor).</summary>
+    public bool ReferencesVisualRows => _visualRows is not null;
+
+    /// <summary>
+    /// Each filled row's visual features, <see cref="Count"/> of them, wherever they are (in place in the reader's
+    /// decoded groups, or in <see cref="Visual"/>); null unless <see cref="ReferencesVisualRows"/>. Valid until the
+    /// batch is filled again or <see cref="ReleaseRows"/> is called.
+    /// </summary>
+    public ArraySegment<ReadOnlyMemory<float>>? VisualRows => _visualRows is null ? null : new(_visualRows, 0, Count);
+
+    /// <summary>Slot <paramref name="slot"/>'s visual row in this batch's own array, for the filler to write (then referenced as such).</summary>
+    public Span<float> OwnVisualRow(int slot)
+    {
+        var row = OwnVisual.AsMemory(slot * VisualLength, VisualLength);
+        if (_visualRows is not null)
+            (_visualRows[slot], _ownVisualRow![slot]) = (row, true);
+        return row.Span;
+    }
+
+    /// <summary>Marks slot <paramref name="slot"/>'s visual row as zeros (a missing modality) without writing a row of them.</summary>
+    public void ZeroVisualRow(int slot)
+    {
+        if (_visualRows is null)
+        {
+            OwnVisualRow(slot).Clear();
+            return;
+        }
+        _visualRows[slot] = _zeroVisualRow ??= new float[VisualLength];
+        _ownVisualRow![slot] = false;
+        _visualRowsElsewhere = true;
+    }
+
+    /// <summary>
+    /// Takes slot <paramref name="slot"/>'s visual row in place, and with it the lease on <paramref name="owner"/>
+    /// that keeps the row's values unchanged until <see cref="ReleaseRows"/>.
+    /// </summary>
+    public void ReferenceVisualRow(int slot, ReadOnlyMemory<float> row, DecodedVideoGroup owner)
+    {
+        if (_visualRows is null)
+            throw new InvalidOperationException("This batch copies its visual rows; it was not made to reference them.");
+        if (row.Length != VisualLength)
+            throw new ArgumentException($"A visual row has {VisualLength} values; got {row.Length}.", nameof(row));
+        _leases.Add(owner);
+        _visualRows[slot] = row;
+        _ownVisualRow![slot] = false;
+        _visualRowsElsewhere = true;
+    }
+
+    /// <summary>
+    /// Ends the leases of the rows referenced in place (a batch about to be refilled, or handed back): from here on the
+    /// batch's visual rows are undefined until it is filled again.
+    /// </summary>
+    public void ReleaseRows()
+    {
+        foreach (var owner in _leases)
+            owner.ReleaseLease();
+        _leases.Clear();
+        if (_visualRows is null)
+            return;
+        Array.Clear(_visualRows);
+        Array.Clear(_ownVisualRow!);
+        _visualRowsElsewhere = false;
+    }
+
+    private void CopyReferencedVisualRows()
+    {
+        if (!_visualRowsElsewhere)
+            return;
+        var own = OwnVisual;
+        for (int slot = 0; slot < Count; slot++)
+        {
+            if (_ownVisualRow![slot])
+                continue;
+            _visualRows![slot].Span.CopyTo(own.AsSpan(slot * VisualLength, VisualLength));
+            (_visualRows[slot], _ownVisualRow[slot]) = (own.AsMemory(slot * VisualLength, VisualLength), true);
+        }
+        _visualRowsElsewhere = false;
+    }
 
     /// <summary>Audio recalled from the other modality (zeros where it could not be recalled), or null without a recaller.</summary>
     public float[]? RecalledAudio { get; }

@@ -40,10 +40,16 @@ internal sealed class TrainingBatchPool(Func<TrainingBatch> create)
             _free.Clear();
     }
 
+    /// <summary>Takes batches back; the rows they referenced in place are released (their contents are undefined from here).</summary>
     public void Return(IEnumerable<TrainingBatch> batches)
     {
         lock (_gate)
+        {
             foreach (var batch in batches)
+            {
+                batch.ReleaseRows();
                 _free.Push(batch);
+            }
+        }
     }
 }

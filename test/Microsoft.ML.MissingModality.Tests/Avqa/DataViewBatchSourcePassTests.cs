@@ -45,6 +45,54 @@ public sealed class DataViewBatchSourcePassTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void ReadEpoch_VisualRowsReferencedInPlace_SameBatchesAsCopiedRows()
+    {
+        var (data, binding) = Dataset();
+        DataViewBatchSource Source(int prefetch, bool referenced) =>
+            new(data, binding, "Label", batchSize: 5, shuffleSeed: 7, skipUnknownAnswers: true) { PrefetchBatches = prefetch, ReferenceVisualRows = referenced };
+        var inPlace = new List<TrainingBatch>();
+
+        for (int epoch = 1; epoch <= 2; epoch++)
+        {
+            var copied = Read(Source(0, referenced: false), epoch);
+            foreach (int prefetch in new[] { 0, 2 })
+            {
+                var referenced = Source(prefetch, referenced: true).ReadEpoch(epoch).Select(b =>
+                {
+                    inPlace.Add(b);
+                    // Read through the rows, not through Visual (which would copy them in).
+                    var visual = b.VisualRows!.Value.SelectMany(r => r.ToArray()).ToArray();
+                    return b.Audio.Take(b.Count * b.AudioLength).Concat(visual)
+                        .Concat(b.Labels.Take(b.Count).Select(l => (float)l))
+                        .Concat(b.AudioMissing.Take(b.Count).Select(m => m ? 1f : 0f))
+                        .Concat(b.Tokens!.Take(b.Count * b.QuestionLength).Select(t => (float)t)).ToArray();
+                }).ToList();
+                Assert.HasCount(copied.Count, referenced);
+                for (int b = 0; b < copied.Count; b++)
+                    CollectionAssert.AreEqual(copied[b], referenced[b], $"epoch {epoch}, prefetch {prefetch}, batch {b}");
+            }
+        }
+        Assert.IsTrue(inPlace.All(b => b.ReferencesVisualRows));
+    }
+
+    [TestMethod]
+    public void ReadEpoch_VisualRowsReferencedInPlace_RowsAreTheDecodedValuesNotCopies()
+    {
+        var (data, binding) = Dataset(videos: 3);
+        var source = new DataViewBatchSource(data, binding, "Label", batchSize: 9, shuffleSeed: null, skipUnknownAnswers: true) { ReferenceVisualRows = true };
+
+        foreach (var batch in source.ReadEpoch(0))
+        {
+            var rows = batch.VisualRows!.Value;
+            // Video 0's rows come from its decoded group; video 2 has no picture: zeros.
+            Assert.IsTrue(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(rows[0], out var decoded));
+            Assert.AreNotEqual(batch.Capacity * batch.VisualLength, decoded.Array!.Length, "not the batch's own array");
+            CollectionAssert.AreEqual(TestDatasets.Visual(0), rows[0].ToArray());
+            CollectionAssert.AreEqual(new float[24], rows[8].ToArray());
+        }
+    }
+
+    [TestMethod]
     public void ReadEpoch_MissingModality_ZerosAndFlagFromTheReadersDirectCopy()
     {
         var (data, binding) = Dataset(videos: 3);

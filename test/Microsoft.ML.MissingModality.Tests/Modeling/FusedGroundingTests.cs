@@ -110,6 +110,44 @@ public sealed class FusedGroundingTests
             AssertClose(expected, gradients[0][name], name);
     }
 
+    [TestMethod]
+    [DataRow(new long[] { 3, 2, 6, 5 })]
+    [DataRow(new long[] { 2, 2, 512, 196 })]
+    public void Pool_MapRows_SameOutputAndGradientAsOneTensor(long[] shape)
+    {
+        // The same maps as one tensor and as rows of separate arrays, each at an offset (as decoded groups hold them).
+        using var scope = NewDisposeScope();
+        manual_seed(16);
+        var (query, visual) = Inputs(shape);
+        int rowLength = (int)(visual.numel() / shape[0]);
+        var values = visual.data<float>().ToArray();
+        var rows = Enumerable.Range(0, (int)shape[0]).Select(b =>
+        {
+            var array = new float[rowLength + 7];
+            values.AsSpan(b * rowLength, rowLength).CopyTo(array.AsSpan(7));
+            return (ReadOnlyMemory<float>)array.AsMemory(7, rowLength);
+        }).ToArray();
+        var maps = new VisualMapRows(rows, (int)shape[1], (int)shape[2], (int)shape[3]);
+        var weight = randn(shape[0], shape[1], 2, shape[2]);
+        var outputs = new Tensor[2];
+        var gradients = new Tensor[2];
+        for (int run = 0; run < 2; run++)
+        {
+            var leaf = query.clone().requires_grad_(true);
+            outputs[run] = run == 0 ? FusedGrounding.Pool(leaf, visual, Floor) : FusedGrounding.Pool(leaf, maps, Floor);
+            outputs[run].mul(weight).sum().backward();
+            gradients[run] = leaf.grad!;
+        }
+
+        Assert.AreEqual(0f, (outputs[0] - outputs[1]).abs().max().item<float>(), "the same kernel over the same values");
+        Assert.AreEqual(0f, (gradients[0] - gradients[1]).abs().max().item<float>());
+        AssertClose(maps.ToTensor(), visual, "rows copied into one tensor");
+    }
+
+    [TestMethod]
+    public void VisualMapRows_RowOfWrongLength_Throws() =>
+        Assert.ThrowsExactly<ArgumentException>(() => new VisualMapRows([new float[12], new float[11]], segments: 2, channels: 3, positions: 2));
+
     private static (Tensor Query, Tensor Visual) Inputs(long[] shape)
     {
         var visual = rand(shape);                                                      // non-negative like ResNet maps

@@ -30,6 +30,51 @@ public sealed class AvstObjectiveTests
     }
 
     [TestMethod]
+    public void TrainStepAndEvaluate_VisualRowsReferencedInPlace_SameLossGradientsAndMetricAsOneTensor()
+    {
+        using var scope = NewDisposeScope();
+        var config = AvstTestData.Config() with { Dropout = 0 };
+        var copied = Batch(config, withRecalled: false);
+        var referenced = new TrainingBatch(3, copied.AudioLength, copied.VisualLength, copied.QuestionLength, questionIsTokens: true, referenceVisualRows: true) { Count = 3 };
+        copied.Audio.CopyTo(referenced.Audio, 0);
+        copied.Tokens!.CopyTo(referenced.Tokens!, 0);
+        copied.Labels.CopyTo(referenced.Labels, 0);
+        copied.VideoKeys.CopyTo(referenced.VideoKeys, 0);
+        copied.AudioMissing.CopyTo(referenced.AudioMissing, 0);
+        copied.VisualMissing.CopyTo(referenced.VisualMissing, 0);
+        var owner = new Microsoft.ML.MissingModality.Data.DecodedVideoGroup();
+        for (int row = 0; row < 2; row++)
+        {
+            owner.AddLease();
+            referenced.ReferenceVisualRow(row, copied.Visual.AsSpan(row * copied.VisualLength, copied.VisualLength).ToArray(), owner);
+        }
+        referenced.ZeroVisualRow(2); // row 2 has no picture
+
+        var losses = new float[2];
+        var metrics = new double[2];
+        var gradients = new Dictionary<string, Tensor>[2];
+        var batches = new[] { copied, referenced };
+        for (int run = 0; run < 2; run++)
+        {
+            var network = new AvstNetwork(config, new Generator(1));
+            using var objective = new AvstObjective(network, seed: 1);
+            var loss = objective.TrainStep(batches[run], CPU).Loss!;
+            loss.backward();
+            losses[run] = loss.item<float>();
+            gradients[run] = network.named_parameters().Where(p => p.parameter.grad is not null).ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+            metrics[run] = objective.Evaluate(batches[run], CPU).MetricSum;
+        }
+
+        Assert.AreEqual(losses[0], losses[1]);
+        Assert.AreEqual(metrics[0], metrics[1]);
+        Assert.HasCount(gradients[0].Count, gradients[1]);
+        foreach (var (name, expected) in gradients[0])
+            Assert.AreEqual(0f, (expected - gradients[1][name]).abs().max().item<float>(), name);
+        Assert.IsTrue(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(referenced.VisualRows!.Value[0], out var first));
+        Assert.HasCount(copied.VisualLength, first.Array!, "read in place: the rows were not copied into the batch");
+    }
+
+    [TestMethod]
     public void TrainStep_RecalledColumns_SumsEachCombinationOverTheRowsThatHaveIt()
     {
         using var scope = NewDisposeScope();

@@ -213,6 +213,17 @@ internal sealed class AvqaRowCursor : DataViewRowCursor
             else
                 column.Row(cursor._videoRow, length).CopyTo(destination);
         }
+
+        public bool TryLeaseCurrent(out ReadOnlyMemory<float> row, out DecodedVideoGroup owner)
+        {
+            owner = cursor._video!;
+            var column = audio ? owner.Audio : owner.Visual;
+            row = column.IsMissing(cursor._videoRow) ? default : column.RowMemory(cursor._videoRow, length);
+            if (row.IsEmpty)
+                return false;
+            owner.AddLease();
+            return true;
+        }
     }
 
     private ValueGetter<bool> MissingGetter(bool audio) => (ref bool value) =>

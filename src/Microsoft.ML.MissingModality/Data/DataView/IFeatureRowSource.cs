@@ -10,4 +10,11 @@ internal interface IFeatureRowSource
     int Length { get; }
 
     void CopyCurrent(Span<float> destination);
+
+    /// <summary>
+    /// The current row's vector where it was decoded, leased to the caller (who calls
+    /// <see cref="DecodedVideoGroup.ReleaseLease"/> on <paramref name="owner"/> once done with it), or false when the
+    /// modality is missing in this row.
+    /// </summary>
+    bool TryLeaseCurrent(out ReadOnlyMemory<float> row, out DecodedVideoGroup owner);
 }
