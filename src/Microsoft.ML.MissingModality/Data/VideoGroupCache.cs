@@ -38,7 +38,9 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
         }
         // Make room for a group about as large as the last one; the least recently used group's buffers are refilled.
         // A leased group stays (a batch still reads its rows in place), so the budget may be exceeded by what the
-        // batches in flight hold; only this thread leases, so a group seen unleased here stays so.
+        // batches in flight hold; only this thread leases, so a group seen unleased here stays so. Once their leases
+        // end, several groups may leave at once: those after the first go to the pool, for the next loads to refill
+        // rather than allocate.
         DecodedVideoGroup? recycled = null;
         long incoming = _lru.First?.Value.Bytes ?? 0;
         for (var candidate = _lru.Last; candidate is not null && Bytes + incoming > maxBytes;)
@@ -48,7 +50,10 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
             {
                 _lru.Remove(candidate);
                 _byGroup.Remove(candidate.Value.Group);
-                recycled ??= candidate.Value;
+                if (recycled is null)
+                    recycled = candidate.Value;
+                else
+                    pool?.Return(candidate.Value, maxBytes);
             }
             candidate = previous;
         }
@@ -56,7 +61,10 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
         if (target is null)
         {
             long want = reader.DecodedBytes(group, audio, visual);
-            target = recycled ?? pool?.TakeAny(want, Math.Min(2 * want, Math.Max(want, maxBytes - Bytes))) ?? new DecodedVideoGroup();
+            // A pooled buffer no larger than the budget's room (twice the need at most); past the budget (leases hold
+            // it) any pooled buffer up to twice the need, which costs less than allocating one.
+            long room = maxBytes - Bytes;
+            target = recycled ?? pool?.TakeAny(want, room >= want ? Math.Min(2 * want, room) : 2 * want) ?? new DecodedVideoGroup();
             if (ReferenceEquals(target, recycled))
                 recycled = null;
             reader.Load(group, audio, visual, target);
@@ -70,12 +78,16 @@ internal sealed class VideoGroupCache(VideoTableReader reader, bool audio, bool 
         return target;
     }
 
-    /// <summary>Hands every held group to the pool (when there is one); the cache is empty afterwards.</summary>
+    /// <summary>
+    /// Hands every held group to the pool (when there is one); the cache is empty afterwards. The pool keeps as many
+    /// as this cache held at its most (its budget, plus what leases held past it), so that the next pass, which will
+    /// lease as many, refills them instead of allocating.
+    /// </summary>
     public void ReturnAll()
     {
         if (pool is not null)
             foreach (var group in _lru)
-                pool.Return(group, maxBytes);
+                pool.Return(group, Math.Max(maxBytes, PeakBytes));
         _lru.Clear();
         _byGroup.Clear();
     }

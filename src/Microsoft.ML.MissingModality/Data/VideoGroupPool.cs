@@ -16,6 +16,7 @@ internal sealed class VideoGroupPool
     private readonly object _gate = new();
     private readonly List<DecodedVideoGroup> _groups = [];
     private DecodeScratch? _scratch;
+    private long _largestBudget;
 
     /// <summary>Decoded groups waiting for a cursor.</summary>
     public int Count
@@ -53,15 +54,20 @@ internal sealed class VideoGroupPool
         }
     }
 
-    /// <summary>Keeps <paramref name="group"/> for a later cursor unless the pool already holds <paramref name="budget"/> bytes.</summary>
+    /// <summary>
+    /// Keeps <paramref name="group"/> for a later cursor unless the pool already holds the largest budget handed to
+    /// it so far (<paramref name="budget"/> or an earlier one): cursors of different budgets, run by turns, do not
+    /// make each other allocate.
+    /// </summary>
     public void Return(DecodedVideoGroup group, long budget)
     {
         lock (_gate)
         {
+            _largestBudget = Math.Max(_largestBudget, budget);
             long held = 0;
             foreach (var g in _groups)
                 held += g.Bytes;
-            if (held + group.Bytes <= budget || _groups.Count == 0)
+            if (held + group.Bytes <= _largestBudget || _groups.Count == 0)
                 _groups.Add(group);
         }
     }

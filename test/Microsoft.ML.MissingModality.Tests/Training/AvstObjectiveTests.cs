@@ -65,11 +65,14 @@ public sealed class AvstObjectiveTests
             metrics[run] = objective.Evaluate(batches[run], CPU).MetricSum;
         }
 
-        Assert.AreEqual(losses[0], losses[1]);
+        // The same kernels on the same values; libtorch's threaded reductions may still add in another order.
+        Assert.AreEqual(losses[0], losses[1], 1e-6 * Math.Abs(losses[0]));
         Assert.AreEqual(metrics[0], metrics[1]);
         Assert.HasCount(gradients[0].Count, gradients[1]);
+        // Relative to the largest gradient: some (the attention keys' biases) are zero up to rounding.
+        float scale = gradients[0].Values.Max(g => g.abs().max().item<float>());
         foreach (var (name, expected) in gradients[0])
-            Assert.AreEqual(0f, (expected - gradients[1][name]).abs().max().item<float>(), name);
+            Assert.IsLessThan(1e-5f * scale, (expected - gradients[1][name]).abs().max().item<float>(), name);
         Assert.IsTrue(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(referenced.VisualRows!.Value[0], out var first));
         Assert.HasCount(copied.VisualLength, first.Array!, "read in place: the rows were not copied into the batch");
     }
