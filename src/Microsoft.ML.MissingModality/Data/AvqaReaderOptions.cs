@@ -26,7 +26,9 @@ public sealed class AvqaReaderOptions
     /// row groups of the videos its questions ask about: at MUSIC-AVQA's 5 questions per video, 7.4 video groups on
     /// average and 8 at most in the <c>music-avqa</c> preset's train split, so a shuffled pass decodes each video group
     /// about once per epoch, as with a larger cache, with two groups to spare. Raise it for a layout whose question
-    /// groups touch more video groups (fewer questions per video, larger question row groups).
+    /// groups touch more video groups (fewer questions per video, larger question row groups). A trainer whose batches
+    /// read rows in place (AVST on the CPU) keeps the groups of the batches in flight past this budget until their
+    /// steps end, and the pool then keeps as many for the next pass.
     /// </value>
     public long VideoCacheBytes { get; set; } = 320L << 20;
 

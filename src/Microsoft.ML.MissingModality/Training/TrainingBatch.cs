@@ -145,11 +145,11 @@ internal sealed class TrainingBatch
     /// </summary>
     public void ReferenceVisualRow(int slot, ReadOnlyMemory<float> row, DecodedVideoGroup owner)
     {
+        _leases.Add(owner); // ended by ReleaseRows even when the row is refused below
         if (_visualRows is null)
             throw new InvalidOperationException("This batch copies its visual rows; it was not made to reference them.");
         if (row.Length != VisualLength)
             throw new ArgumentException($"A visual row has {VisualLength} values; got {row.Length}.", nameof(row));
-        _leases.Add(owner);
         _visualRows[slot] = row;
         _ownVisualRow![slot] = false;
         _visualRowsElsewhere = true;
