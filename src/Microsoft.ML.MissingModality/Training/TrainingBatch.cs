@@ -11,12 +11,8 @@ namespace Microsoft.ML.MissingModality.Training;
 /// </summary>
 internal sealed class TrainingBatch
 {
+    private readonly ReferencedRows? _referenced;
     private float[]? _visual;
-    private readonly ReadOnlyMemory<float>[]? _visualRows;
-    private readonly bool[]? _ownVisualRow;
-    private readonly List<DecodedVideoGroup> _leases = [];
-    private float[]? _zeroVisualRow;
-    private bool _visualRowsElsewhere;
 
     /// <param name="capacity">Rows the batch holds.</param>
     /// <param name="audioLength">Values of one row's audio.</param>
@@ -39,14 +35,9 @@ internal sealed class TrainingBatch
         QuestionLength = questionLength;
         Audio = new float[capacity * audioLength];
         if (referenceVisualRows)
-        {
-            _visualRows = new ReadOnlyMemory<float>[capacity];
-            _ownVisualRow = new bool[capacity];
-        }
+            _referenced = new ReferencedRows(capacity, visualLength);
         else
-        {
             _visual = new float[capacity * visualLength];
-        }
         RecalledAudio = hasRecalled ? new float[capacity * audioLength] : null;
         RecalledVisual = hasRecalled ? new float[capacity * visualLength] : null;
         if (hasEnhanced)
@@ -100,7 +91,7 @@ internal sealed class TrainingBatch
     {
         get
         {
-            CopyReferencedVisualRows();
+            _referenced?.CopyInto(OwnVisual, Count);
             return OwnVisual;
         }
     }
@@ -108,35 +99,30 @@ internal sealed class TrainingBatch
     private float[] OwnVisual => _visual ??= new float[Capacity * VisualLength];
 
     /// <summary>Whether the filler may reference visual rows in place (see the constructor).</summary>
-    public bool ReferencesVisualRows => _visualRows is not null;
+    public bool ReferencesVisualRows => _referenced is not null;
 
     /// <summary>
     /// Each filled row's visual features, <see cref="Count"/> of them, wherever they are (in place in the reader's
     /// decoded groups, or in <see cref="Visual"/>); null unless <see cref="ReferencesVisualRows"/>. Valid until the
     /// batch is filled again or <see cref="ReleaseRows"/> is called.
     /// </summary>
-    public ArraySegment<ReadOnlyMemory<float>>? VisualRows => _visualRows is null ? null : new(_visualRows, 0, Count);
+    public ArraySegment<ReadOnlyMemory<float>>? VisualRows => _referenced?.First(Count);
 
     /// <summary>Slot <paramref name="slot"/>'s visual row in this batch's own array, for the filler to write (then referenced as such).</summary>
     public Span<float> OwnVisualRow(int slot)
     {
         var row = OwnVisual.AsMemory(slot * VisualLength, VisualLength);
-        if (_visualRows is not null)
-            (_visualRows[slot], _ownVisualRow![slot]) = (row, true);
+        _referenced?.SetOwn(slot, row);
         return row.Span;
     }
 
-    /// <summary>Marks slot <paramref name="slot"/>'s visual row as zeros (a missing modality) without writing a row of them.</summary>
+    /// <summary>Marks slot <paramref name="slot"/>'s visual row as zeros (a missing modality).</summary>
     public void ZeroVisualRow(int slot)
     {
-        if (_visualRows is null)
-        {
+        if (_referenced is null)
             OwnVisualRow(slot).Clear();
-            return;
-        }
-        _visualRows[slot] = _zeroVisualRow ??= new float[VisualLength];
-        _ownVisualRow![slot] = false;
-        _visualRowsElsewhere = true;
+        else
+            _referenced.SetZeros(slot);
     }
 
     /// <summary>
@@ -145,46 +131,19 @@ internal sealed class TrainingBatch
     /// </summary>
     public void ReferenceVisualRow(int slot, ReadOnlyMemory<float> row, DecodedVideoGroup owner)
     {
-        _leases.Add(owner); // ended by ReleaseRows even when the row is refused below
-        if (_visualRows is null)
+        if (_referenced is null)
+        {
+            owner.ReleaseLease();
             throw new InvalidOperationException("This batch copies its visual rows; it was not made to reference them.");
-        if (row.Length != VisualLength)
-            throw new ArgumentException($"A visual row has {VisualLength} values; got {row.Length}.", nameof(row));
-        _visualRows[slot] = row;
-        _ownVisualRow![slot] = false;
-        _visualRowsElsewhere = true;
+        }
+        _referenced.SetLeased(slot, row, owner);
     }
 
     /// <summary>
     /// Ends the leases of the rows referenced in place (a batch about to be refilled, or handed back): from here on the
     /// batch's visual rows are undefined until it is filled again.
     /// </summary>
-    public void ReleaseRows()
-    {
-        foreach (var owner in _leases)
-            owner.ReleaseLease();
-        _leases.Clear();
-        if (_visualRows is null)
-            return;
-        Array.Clear(_visualRows);
-        Array.Clear(_ownVisualRow!);
-        _visualRowsElsewhere = false;
-    }
-
-    private void CopyReferencedVisualRows()
-    {
-        if (!_visualRowsElsewhere)
-            return;
-        var own = OwnVisual;
-        for (int slot = 0; slot < Count; slot++)
-        {
-            if (_ownVisualRow![slot])
-                continue;
-            _visualRows![slot].Span.CopyTo(own.AsSpan(slot * VisualLength, VisualLength));
-            (_visualRows[slot], _ownVisualRow[slot]) = (own.AsMemory(slot * VisualLength, VisualLength), true);
-        }
-        _visualRowsElsewhere = false;
-    }
+    public void ReleaseRows() => _referenced?.Release();
 
     /// <summary>Audio recalled from the other modality (zeros where it could not be recalled), or null without a recaller.</summary>
     public float[]? RecalledAudio { get; }

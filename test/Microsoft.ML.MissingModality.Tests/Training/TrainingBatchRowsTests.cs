@@ -72,8 +72,13 @@ public sealed class TrainingBatchRowsTests
     {
         var batch = new TrainingBatch(capacity: 2, audioLength: 1, visualLength: VisualLength, questionLength: 1, questionIsTokens: true);
 
+        var owner = new DecodedVideoGroup();
+        owner.AddLease();
+
         Assert.IsNull(batch.VisualRows);
-        Assert.ThrowsExactly<InvalidOperationException>(() => batch.ReferenceVisualRow(0, new float[VisualLength], new DecodedVideoGroup()));
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => batch.ReferenceVisualRow(0, new float[VisualLength], owner));
+        StringAssert.Contains(e.Message, "copies its visual rows");
+        Assert.IsFalse(owner.IsLeased, "the lease handed over is ended, not leaked");
     }
 
     [TestMethod]
