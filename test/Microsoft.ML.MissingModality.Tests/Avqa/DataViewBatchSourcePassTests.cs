@@ -93,6 +93,25 @@ public sealed class DataViewBatchSourcePassTests : TempDirectoryTest
     }
 
     [TestMethod]
+    public void ReadEpoch_ReferencedRowsFromAViewThatIsNotTheDatasetReader_CopiedIntoTheBatchAsBefore()
+    {
+        var context = new MLContext(seed: 1);
+        var raw = context.Data.LoadFromEnumerable(TinyAvqaData.Rows(11, seed: 2));
+        var data = TinyAvqaData.Preprocessing(context).Fit(raw).Transform(raw);
+        var binding = FeatureBinding.FromSchema(data.Schema, new AvqaTrainerOptions { MaxQuestionTokens = 4 }.ColumnNames);
+        List<float[]> Visuals(bool referenced) => new DataViewBatchSource(data, binding, "Label", batchSize: 4, shuffleSeed: null, skipUnknownAnswers: true)
+            { ReferenceVisualRows = referenced }.ReadEpoch(0)
+            .Select(b => referenced ? b.VisualRows!.Value.SelectMany(r => r.ToArray()).ToArray() : b.Visual.Take(b.Count * b.VisualLength).ToArray()).ToList();
+
+        var copied = Visuals(referenced: false);
+        var referenced = Visuals(referenced: true);
+
+        Assert.HasCount(copied.Count, referenced);
+        for (int b = 0; b < copied.Count; b++)
+            CollectionAssert.AreEqual(copied[b], referenced[b], $"batch {b}");
+    }
+
+    [TestMethod]
     public void ReadEpoch_MissingModality_ZerosAndFlagFromTheReadersDirectCopy()
     {
         var (data, binding) = Dataset(videos: 3);
