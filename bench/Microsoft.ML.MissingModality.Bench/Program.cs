@@ -5,7 +5,7 @@ using Microsoft.ML.MissingModality.Bench;
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- recall-study --data DIR [--recallers avst,zero,mean,nearest,linear,rmm,rmm-cos-product-L50] [--epochs 30] [--rmm-epochs 20] [--recall-only] [--enhance-sweep S1,S1-ddim-keep,S10-keep-c4] [--recalled-weight 1] [--batch-size 64] [--results FILE]  (a recaller NAME+avr[-S1][-T10][-ddim][-v][-keep][-c4] adds the AVR diffusion; joint[-paper][-stop][-stopavr][-lr0.001][-w0.1][-noavr] trains all three at once for --epochs)
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- avr [--videos 64] [--batch-sizes 4,64] [--start-step 1] [--prefetch 1] [--work DIR] [--results FILE]
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- training [--videos 64] [--epochs 3] [--device auto|cpu|cuda] [--work DIR] [--results FILE]
-//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- datapath [--videos 64] [--batch-size 64] [--rounds 4] [--work DIR] [--results FILE]
+//        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- datapath [--videos 64] [--batch-size 64] [--rounds 4] [--work DIR] [--results FILE] [--data DIR --batches N]  (--data: an existing dataset's train split instead of --videos; --batches: the first N batches of each epoch)
 //        dotnet run -c Release --project bench/Microsoft.ML.MissingModality.Bench -- peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before] [--repeats 5] [--warmup 2] [--rounds 3] [--threads 2] [--python /usr/bin/python3] [--peer-script bench/pytorch/avst_twin.py] [--results FILE]  (the library's networks against their PyTorch twins, rounds alternating; the default cases are AVST's, and --cases may also name rmm-train64,rmm-train4,ave-train64,ave-train4,enhance1,enhance8 for the RMM generator and the AVR diffusion, whose twin bench/pytorch/rmm_avr_twin.py is read from --peer-script's folder)
 var arguments = args.ToList();
 string benchmark = arguments.Count > 0 ? arguments[0] : "";
@@ -45,7 +45,9 @@ switch (benchmark)
             rounds: int.Parse(Value("--rounds", "4")!),
             compression: Enum.Parse<Parquet.CompressionMethod>(Value("--compression", "snappy")!, ignoreCase: true),
             workDirectory: Value("--work", Path.Combine(Path.GetTempPath(), "avqa-bench-datapath"))!,
-            resultsPath: Value("--results", Path.Combine("bench", "results", "datapath.json"))!);
+            resultsPath: Value("--results", Path.Combine("bench", "results", "datapath.json"))!,
+            existingData: Value("--data", null),
+            batchLimit: Value("--batches", null) is string limit ? int.Parse(limit) : null);
         return 0;
     case "peer":
         return PeerBenchmark.Run(
@@ -83,7 +85,7 @@ switch (benchmark)
         Console.Error.WriteLine("usage: Microsoft.ML.MissingModality.Bench store [--videos N] [--repeats R] [--videos-per-shard N] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench scoring [--repeats R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench training [--videos N] [--epochs E] [--device auto|cpu|cuda] [--work DIR] [--results FILE]");
-        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench datapath [--videos N] [--batch-size B] [--rounds R] [--work DIR] [--results FILE]");
+        Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench datapath [--videos N | --data DIR] [--batches N] [--batch-size B] [--rounds R] [--work DIR] [--results FILE]");
         Console.Error.WriteLine("       Microsoft.ML.MissingModality.Bench peer [--cases train64,train4,infer64,infer1,adam4,adam4-ops,ground64,ground64-before,rmm-train64,rmm-train4,ave-train64,ave-train4,enhance1,enhance8] [--repeats N] [--warmup W] [--rounds R] [--threads T] [--python PATH] [--peer-script FILE] [--results FILE]");
         return 2;
 }
