@@ -16,6 +16,9 @@ internal sealed class DecodeScratch
     public LevelRuns Repetitions { get; } = new();
     public LevelRuns Definitions { get; } = new();
 
+    /// <summary>Decompresses Snappy pages where their values go.</summary>
+    public SnappyIntoFloats Snappy { get; } = new();
+
     public int[] DefinitionLevels { get; private set; } = [];
     public int[] RepetitionLevels { get; private set; } = [];
 
@@ -31,7 +34,7 @@ internal sealed class DecodeScratch
     /// A buffer of <paramref name="bytes"/> bytes whose address is a multiple of <see cref="DirectReads.Alignment"/>,
     /// for reads that bypass the page cache (a pinned array, so the address holds).
     /// </summary>
-    public Span<byte> AlignedChunk(int bytes)
+    public Memory<byte> AlignedChunk(int bytes)
     {
         if (_aligned.Length - _alignedStart < bytes)
         {
@@ -39,7 +42,7 @@ internal sealed class DecodeScratch
             long address = System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(_aligned, 0);
             _alignedStart = (int)((DirectReads.Alignment - address % DirectReads.Alignment) % DirectReads.Alignment);
         }
-        return _aligned.AsSpan(_alignedStart, bytes);
+        return _aligned.AsMemory(_alignedStart, bytes);
     }
 
     /// <summary>Room for <paramref name="levels"/> levels of each kind, one int per level.</summary>

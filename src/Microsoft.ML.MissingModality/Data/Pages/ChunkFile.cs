@@ -28,7 +28,7 @@ internal sealed class ChunkFile(SafeFileHandle file, string path) : IDisposable
 
     /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/>, in one of <paramref name="scratch"/>'s buffers.</summary>
     /// <exception cref="InvalidDataException">The file ends before them.</exception>
-    public ReadOnlySpan<byte> Read(long offset, int length, DecodeScratch scratch)
+    public ReadOnlyMemory<byte> Read(long offset, int length, DecodeScratch scratch)
     {
         if (_direct is not null)
         {
@@ -41,8 +41,8 @@ internal sealed class ChunkFile(SafeFileHandle file, string path) : IDisposable
             _direct.Dispose();
             _direct = null;
         }
-        var buffer = scratch.Chunk(length).AsSpan(0, length);
-        var rest = buffer;
+        var buffer = scratch.Chunk(length).AsMemory(0, length);
+        var rest = buffer.Span;
         while (!rest.IsEmpty)
         {
             int read = RandomAccess.Read(file, rest, offset);

@@ -51,7 +51,7 @@ internal static class DirectReads
     /// blocks around them into <paramref name="scratch"/>'s aligned buffer. Null when the read is refused (a file
     /// system that accepted the flag but not the read), so that the caller reads through the page cache instead.
     /// </summary>
-    public static ReadOnlySpan<byte> TryRead(SafeFileHandle handle, long offset, int length, DecodeScratch scratch, out bool refused)
+    public static ReadOnlyMemory<byte> TryRead(SafeFileHandle handle, long offset, int length, DecodeScratch scratch, out bool refused)
     {
         refused = false;
         long first = offset - offset % Alignment;
@@ -69,7 +69,7 @@ internal static class DirectReads
             while (got < needed)
             {
                 // Whole blocks each time: the last read may return fewer bytes only at the end of the file.
-                int read = RandomAccess.Read(handle, buffer[got..], first + got);
+                int read = RandomAccess.Read(handle, buffer.Span[got..], first + got);
                 if (read == 0)
                     throw new InvalidDataException("The file ends inside a column chunk.");
                 got += read;

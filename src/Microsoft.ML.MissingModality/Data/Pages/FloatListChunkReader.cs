@@ -44,8 +44,8 @@ internal static class FloatListChunkReader
         if (values.Length < room)
             values = GC.AllocateUninitializedArray<float>((int)room);
 
-        var bytes = file.Read(start, (int)length, scratch);
-        var target = MemoryMarshal.AsBytes(values.AsSpan());
+        var chunkBytes = file.Read(start, (int)length, scratch);
+        var bytes = chunkBytes.Span;
         scratch.Repetitions.Clear();
         scratch.Definitions.Clear();
         long levelsRead = 0, present = 0;
@@ -58,7 +58,7 @@ internal static class FloatListChunkReader
             pos += headerLength;
             if (header.CompressedSize > bytes.Length - pos)
                 throw new InvalidDataException("A page runs past the end of its column chunk.");
-            var body = bytes.Slice(pos, header.CompressedSize);
+            var body = chunkBytes.Slice(pos, header.CompressedSize);
             pos += header.CompressedSize;
             if (header.Kind == PageKind.Index)
                 continue;
@@ -68,7 +68,7 @@ internal static class FloatListChunkReader
                 return false;
             if (header.Levels > levelsTotal - levelsRead)
                 throw new InvalidDataException($"The pages hold more values than the column chunk's {levelsTotal}.");
-            var pageTarget = target[checked((int)(present * 4))..];
+            var pageTarget = new ValueBytes(values, checked((int)(present * 4)));
             long pageValues = header.Kind == PageKind.Data
                 ? ReadPageV1(header, body, chunk.Codec, maxDefinition, maxRepetition, scratch, pageTarget, ref allFinite)
                 : ReadPageV2(header, body, chunk.Codec, maxDefinition, maxRepetition, scratch, pageTarget, ref allFinite);
@@ -85,12 +85,12 @@ internal static class FloatListChunkReader
         && chunk.NumValues is >= 0 and <= int.MaxValue;
 
     /// <summary>Version 1: levels and values compressed together; each level stream has a 4-byte length prefix.</summary>
-    private static long ReadPageV1(PageHeader header, ReadOnlySpan<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, Span<byte> target, ref bool allFinite)
+    private static long ReadPageV1(PageHeader header, ReadOnlyMemory<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, ValueBytes target, ref bool allFinite)
     {
         if (header.UncompressedSize > target.Length)
             throw new InvalidDataException("A page is larger than its column chunk's uncompressed size says.");
-        var page = target[..header.UncompressedSize];
-        Decompress(body, codec, page);
+        Decompress(body, codec, target, header.UncompressedSize, scratch);
+        var page = target.Span[..header.UncompressedSize];
         int pos = 0;
         if (maxRep > 0)
             scratch.Repetitions.AppendHybrid(LengthPrefixed(page, ref pos), header.Levels, maxRep);
@@ -98,18 +98,18 @@ internal static class FloatListChunkReader
             scratch.Repetitions.Add(0, header.Levels);
         long present = maxDef > 0 ? scratch.Definitions.AppendHybrid(LengthPrefixed(page, ref pos), header.Levels, maxDef) : AddAll(scratch.Definitions, header.Levels);
         CheckValueBytes(page.Length - pos, present);
-        allFinite &= ParquetTables.CopyDownCheckingFinite(page.Slice(pos, (int)present * 4), target); // down over the levels
+        allFinite &= ParquetTables.CopyDownCheckingFinite(page.Slice(pos, (int)present * 4), page); // down over the levels
         return present;
     }
 
     /// <summary>Version 2: levels first and never compressed, their lengths in the header; then the (compressed) values.</summary>
-    private static long ReadPageV2(PageHeader header, ReadOnlySpan<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, Span<byte> target, ref bool allFinite)
+    private static long ReadPageV2(PageHeader header, ReadOnlyMemory<byte> body, CompressionCodec codec, int maxDef, int maxRep, DecodeScratch scratch, ValueBytes target, ref bool allFinite)
     {
         int levelBytes = header.RepetitionLevelBytes + header.DefinitionLevelBytes;
         if (levelBytes > body.Length || levelBytes > header.UncompressedSize)
             throw new InvalidDataException("A page's levels are longer than the page.");
-        var repetitions = body[..header.RepetitionLevelBytes];
-        var definitions = body.Slice(header.RepetitionLevelBytes, header.DefinitionLevelBytes);
+        var repetitions = body.Span[..header.RepetitionLevelBytes];
+        var definitions = body.Span.Slice(header.RepetitionLevelBytes, header.DefinitionLevelBytes);
         if (maxRep > 0)
             scratch.Repetitions.AppendHybrid(repetitions, header.Levels, maxRep);
         else
@@ -119,9 +119,8 @@ internal static class FloatListChunkReader
         CheckValueBytes(valueBytes, present);
         if (valueBytes > target.Length)
             throw new InvalidDataException("A page is larger than its column chunk's uncompressed size says.");
-        var values = target[..valueBytes];
-        Decompress(body[levelBytes..], header.ValuesCompressed ? codec : CompressionCodec.UNCOMPRESSED, values);
-        allFinite &= ParquetTables.IndexOfNonFinite(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(values)) < 0;
+        Decompress(body[levelBytes..], header.ValuesCompressed ? codec : CompressionCodec.UNCOMPRESSED, target, valueBytes, scratch);
+        allFinite &= ParquetTables.IndexOfNonFinite(MemoryMarshal.Cast<byte, float>(target.Span[..valueBytes])) < 0;
         return present;
     }
 
@@ -150,18 +149,24 @@ internal static class FloatListChunkReader
         return levels;
     }
 
-    private static void Decompress(ReadOnlySpan<byte> source, CompressionCodec codec, Span<byte> destination)
+    // The first `length` bytes of the target hold the page (or its values) once this returns.
+    private static void Decompress(ReadOnlyMemory<byte> source, CompressionCodec codec, ValueBytes target, int length, DecodeScratch scratch)
     {
         if (codec == CompressionCodec.UNCOMPRESSED)
         {
-            if (source.Length != destination.Length)
-                throw new InvalidDataException($"An uncompressed page holds {source.Length} bytes; its header says {destination.Length}.");
-            source.CopyTo(destination);
+            if (source.Length != length)
+                throw new InvalidDataException($"An uncompressed page holds {source.Length} bytes; its header says {length}.");
+            source.Span.CopyTo(target.Span);
             return;
         }
-        if (Snappier.Snappy.GetUncompressedLength(source) != destination.Length)
-            throw new InvalidDataException($"A Snappy page does not decompress to the {destination.Length} bytes its header says.");
-        if (Snappier.Snappy.Decompress(source, destination) != destination.Length)
-            throw new InvalidDataException("A Snappy page decompressed short.");
+        scratch.Snappy.Decompress(source, target.Values, target.ByteOffset, length);
+    }
+
+    // The bytes of the value buffer from where a page's values go: a span for the decoder, the array for Snappy.
+    private readonly record struct ValueBytes(float[] Values, int ByteOffset)
+    {
+        public int Length => Values.Length * sizeof(float) - ByteOffset;
+
+        public Span<byte> Span => MemoryMarshal.AsBytes(Values.AsSpan())[ByteOffset..];
     }
 }
