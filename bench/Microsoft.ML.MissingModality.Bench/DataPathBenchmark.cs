@@ -106,7 +106,7 @@ internal static class DataPathBenchmark
             batchLimit,
             batchSize,
             batchesPerEpoch = batches,
-            compression = compression.ToString(),
+            compression = existingData is null ? compression.ToString() : "as the given dataset was written",
             rounds,
             cases = rows,
             peakRssGb = Math.Round(memory.PeakRssBytes / 1e9, 2),

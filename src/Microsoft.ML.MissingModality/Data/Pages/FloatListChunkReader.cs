@@ -165,7 +165,7 @@ internal static class FloatListChunkReader
     // The bytes of the value buffer from where a page's values go: a span for the decoder, the array for Snappy.
     private readonly record struct ValueBytes(float[] Values, int ByteOffset)
     {
-        public int Length => Values.Length * sizeof(float) - ByteOffset;
+        public long Length => (long)Values.Length * sizeof(float) - ByteOffset;
 
         public Span<byte> Span => MemoryMarshal.AsBytes(Values.AsSpan())[ByteOffset..];
     }
