@@ -5,7 +5,7 @@
 // gradient in one product, and the recurrent products alone (one [B, 512] × [512, 2048] product per token each way,
 // each reading the 4 MB recurrent weight). Usage (from the repository root):
 //   dotnet run -c Release bench/probes/lstm-step.cs -- [BATCH] [THREADS]
-// Used for docs/benchmarks.md, "Where the demo's AVST step goes".
+// Used for docs/benchmarks.md, "Where the demo's time goes".
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
